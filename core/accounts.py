@@ -1,0 +1,109 @@
+"""Staff accounts, bearer tokens and device tokens.
+
+Passwords are argon2 hashes; tokens are random and stored only as their SHA-256, so a
+copy of the database does not let anyone sign in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from core import store
+from core.errors import BadCredentials, InvalidInput, UnknownSite
+from core.store.db import Reader, Tx
+
+ROLES = ("clerk", "supervisor", "admin")
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so timing does not reveal usernames.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: a staff member or a device (``role`` kiosk or display)."""
+
+    name: str
+    role: str
+    site: str | None
+
+    @property
+    def is_device(self) -> bool:
+        return self.role in ("kiosk", "display")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"密码至少 {MIN_PASSWORD} 位 / a password needs at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def add_user(tx: Tx, username: str, role: str, site: str | None, password_hash: str) -> None:
+    """Create or replace a staff account (the password is hashed by the caller, off the writer)."""
+    if role not in ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}")
+    if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").isalnum():
+        raise InvalidInput("username: letters, digits, - and _ only")
+    if site is not None and tx.config.site(site) is None:
+        raise UnknownSite(f"unknown site {site!r}")
+    if role == "clerk" and site is None:
+        raise InvalidInput("a clerk belongs to a site: give --site")
+    store.insert_user(tx, username, password_hash, role, site, tx.now.timestamp())
+
+
+def check_password(r: Reader, username: str, password: str) -> Principal:
+    """Verify a password (slow on purpose: run it off the event loop).
+
+    :raises BadCredentials: unknown user, disabled user or wrong password, alike.
+    """
+    row = store.user(r, username)
+    try:
+        _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        row = None
+    if row is None or row["disabled"]:
+        raise BadCredentials("用户名或密码错误 / wrong username or password")
+    return Principal(row["username"], row["role"], row["site"])
+
+
+def new_token(tx: Tx, username: str) -> tuple[str, dt.datetime]:
+    token = secrets.token_urlsafe(32)
+    expires = tx.now + dt.timedelta(hours=tx.config.policy.token_hours)
+    store.insert_token(tx, token_hash(token), username, tx.now.timestamp(), expires.timestamp())
+    return token, expires
+
+
+def revoke_token(tx: Tx, token: str) -> None:
+    store.delete_token(tx, token_hash(token))
+
+
+def new_device_token(tx: Tx, device: str) -> str:
+    if tx.config.device(device) is None:
+        raise InvalidInput(f"no kiosk or display {device!r} in the configuration")
+    token = secrets.token_urlsafe(32)
+    store.insert_device_token(tx, token_hash(token), device, tx.now.timestamp())
+    return token
+
+
+def principal(r: Reader, token: str) -> Principal | None:
+    """The staff member or device a bearer token belongs to, or None."""
+    h = token_hash(token)
+    row = store.token_user(r, h, r.now.timestamp())
+    if row is not None:
+        return Principal(row["username"], row["role"], row["site"])
+    device = store.device_for_token(r, h)
+    found = r.config.device(device) if device else None
+    if found is None:
+        return None
+    site, kind, dev = found
+    return Principal(dev.id, kind, site.id)

@@ -1,0 +1,225 @@
+"""The district's configuration: typed, validated once at start.
+
+A bad field stops the start with its path (``$.sites[3].counters[0].services``), not
+later with a KeyError.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+from core.errors import ConfigError
+
+Kind = Literal["community", "marriage"]
+NoShowPolicy = Literal["void", "requeue"]
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class Struct(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
+    pass
+
+
+class Hours(Struct):
+    """Opening hours of one kind of day, local time ``HH:MM``."""
+
+    open: str
+    close: str
+
+
+class OpeningHours(Struct):
+    weekday: Hours = Hours(open="08:30", close="16:30")
+    # Saturdays, Sundays and holidays, unless ``weekend_closed``.
+    weekend: Hours = Hours(open="08:30", close="11:30")
+    weekend_closed: bool = False
+    # Dates (YYYY-MM-DD) on which the weekend/holiday hours apply.
+    holidays: list[str] = []
+    # Adjusted working days (调休): weekend dates on which weekday hours apply.
+    workdays: list[str] = []
+    # Dates on which the site is closed all day.
+    closed: list[str] = []
+
+
+class Matter(Struct):
+    """One matter of a service guide (办事指南) and the documents it needs."""
+
+    name: str
+    name_en: str = ""
+    documents: list[str] = []
+
+
+class Service(Struct):
+    id: str
+    prefix: str
+    name: str
+    name_en: str
+    walk_in: bool = True
+    parties: int = 1
+    minutes: float = 10.0
+    daily_cap: int = 999
+    real_name: bool = False
+    no_show: NoShowPolicy = "void"
+    requeue_after: int = 3
+    guide: list[Matter] = []
+
+
+class Counter(Struct):
+    id: str
+    number: int
+    services: list[str]
+
+
+class Device(Struct):
+    id: str
+    name: str = ""
+
+
+class Site(Struct, kw_only=True):  # kw_only is not inherited by msgspec subclasses
+    id: str
+    name: str
+    name_en: str = ""
+    kind: Kind
+    address: str = ""
+    hours: OpeningHours = OpeningHours()
+    services: list[str]
+    counters: list[Counter]
+    kiosks: list[Device] = []
+    displays: list[Device] = []
+
+
+class Policy(Struct):
+    green_age: int = 70
+    green_bonus_minutes: float = 20.0
+    recall_limit: int = 3
+    timezone: str = "Asia/Shanghai"
+    # Recent service durations used for the wait estimate.
+    estimate_window: int = 20
+    token_hours: float = 12.0
+
+
+class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True):
+    district: str
+    policy: Policy = Policy()
+    services: list[Service]
+    sites: list[Site]
+
+    def __post_init__(self) -> None:
+        self._idx = _Index(self)
+
+    def site(self, site_id: str) -> Site | None:
+        return self._idx.sites.get(site_id)
+
+    def service(self, service_id: str) -> Service | None:
+        return self._idx.services.get(service_id)
+
+    def counter(self, counter_id: str) -> tuple[Site, Counter] | None:
+        return self._idx.counters.get(counter_id)
+
+    def device(self, device_id: str) -> tuple[Site, str, Device] | None:
+        """The site, kind (``kiosk`` or ``display``) and device for an id."""
+        return self._idx.devices.get(device_id)
+
+
+class _Index:
+    def __init__(self, cfg: Config) -> None:
+        self.sites = {s.id: s for s in cfg.sites}
+        self.services = {s.id: s for s in cfg.services}
+        self.counters = {c.id: (s, c) for s in cfg.sites for c in s.counters}
+        self.devices: dict[str, tuple[Site, str, Device]] = {}
+        for s in cfg.sites:
+            for d in s.kiosks:
+                self.devices[d.id] = (s, "kiosk", d)
+            for d in s.displays:
+                self.devices[d.id] = (s, "display", d)
+
+
+def _check(cfg: Config) -> None:
+    """Cross-field rules msgspec cannot express; raise with the path of the bad field."""
+    seen: dict[str, str] = {}
+
+    def unique(value: str, path: str) -> None:
+        if value in seen:
+            raise ConfigError(f"duplicate id {value!r} at {path} (also at {seen[value]})")
+        seen[value] = path
+
+    prefixes: set[str] = set()
+    for i, svc in enumerate(cfg.services):
+        path = f"$.services[{i}]"
+        if not _SLUG.match(svc.id):
+            raise ConfigError(f"{path}.id: {svc.id!r} is not a lowercase slug")
+        unique(svc.id, path)
+        if len(svc.prefix) != 1 or not svc.prefix.isalpha() or not svc.prefix.isupper():
+            raise ConfigError(f"{path}.prefix: {svc.prefix!r} must be one capital letter")
+        if svc.prefix in prefixes:
+            raise ConfigError(f"{path}.prefix: {svc.prefix!r} is used by another service")
+        prefixes.add(svc.prefix)
+        if svc.minutes <= 0 or svc.parties < 1 or svc.daily_cap < 1:
+            raise ConfigError(f"{path}: minutes, parties and daily_cap must be positive")
+    services = {s.id for s in cfg.services}
+    for i, site in enumerate(cfg.sites):
+        path = f"$.sites[{i}]"
+        if not _SLUG.match(site.id):
+            raise ConfigError(f"{path}.id: {site.id!r} is not a lowercase slug")
+        unique(site.id, path)
+        for key, hours in (("weekday", site.hours.weekday), ("weekend", site.hours.weekend)):
+            for field in ("open", "close"):
+                value = getattr(hours, field)
+                if not _HHMM.match(value):
+                    raise ConfigError(f"{path}.hours.{key}.{field}: {value!r} is not HH:MM")
+            if hours.open >= hours.close:
+                raise ConfigError(f"{path}.hours.{key}: opens at or after it closes")
+        for key in ("holidays", "workdays", "closed"):
+            for j, day in enumerate(getattr(site.hours, key)):
+                try:
+                    dt.date.fromisoformat(day)
+                except ValueError:
+                    raise ConfigError(f"{path}.hours.{key}[{j}]: {day!r} is not YYYY-MM-DD") from None
+        for j, sid in enumerate(site.services):
+            if sid not in services:
+                raise ConfigError(f"{path}.services[{j}]: unknown service {sid!r}")
+        if not site.counters:
+            raise ConfigError(f"{path}.counters: a site needs at least one counter")
+        numbers: set[int] = set()
+        for j, counter in enumerate(site.counters):
+            cpath = f"{path}.counters[{j}]"
+            unique(counter.id, cpath)
+            if counter.number in numbers:
+                raise ConfigError(f"{cpath}.number: {counter.number} is used twice at this site")
+            numbers.add(counter.number)
+            if not counter.services:
+                raise ConfigError(f"{cpath}.services: a counter serves at least one service")
+            for k, sid in enumerate(counter.services):
+                if sid not in site.services:
+                    raise ConfigError(f"{cpath}.services[{k}]: {sid!r} is not offered at this site")
+        for key in ("kiosks", "displays"):
+            for j, dev in enumerate(getattr(site, key)):
+                unique(dev.id, f"{path}.{key}[{j}]")
+
+
+def parse(text: str | bytes) -> Config:
+    """Decode and check a configuration.
+
+    :raises ConfigError: with the path of the first bad field.
+    """
+    try:
+        cfg = msgspec.toml.decode(text, type=Config)
+    except msgspec.ValidationError as e:
+        raise ConfigError(str(e)) from None
+    except msgspec.DecodeError as e:
+        raise ConfigError(f"not valid TOML: {e}") from None
+    _check(cfg)
+    return cfg
+
+
+def load(path: str | Path) -> Config:
+    """Read and check the configuration file at ``path``."""
+    try:
+        text = Path(path).read_bytes()
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e.strerror}") from None
+    return parse(text)

@@ -1,0 +1,108 @@
+"""Named domain errors. No HTTP in here: web/errors.py maps each to a status and slug."""
+
+from __future__ import annotations
+
+
+class HallError(Exception):
+    """Base of every error a user can cause; ``code`` is the stable slug of the API."""
+
+    code = "error"
+
+    def __init__(self, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class ConfigError(Exception):
+    """The configuration is invalid; the message names the bad field's path."""
+
+
+class InvalidInput(HallError):
+    code = "invalid_input"
+
+
+class InvalidIdNumber(InvalidInput):
+    code = "invalid_id_number"
+
+
+class NotFound(HallError):
+    code = "not_found"
+
+
+class UnknownSite(NotFound):
+    code = "unknown_site"
+
+
+class UnknownService(NotFound):
+    code = "unknown_service"
+
+
+class UnknownCounter(NotFound):
+    code = "unknown_counter"
+
+
+class TicketNotFound(NotFound):
+    code = "ticket_not_found"
+
+
+class Unauthenticated(HallError):
+    code = "unauthenticated"
+
+
+class BadCredentials(Unauthenticated):
+    code = "bad_credentials"
+
+
+class Forbidden(HallError):
+    code = "forbidden"
+
+
+class NotSignedIn(Forbidden):
+    code = "not_signed_in"
+
+
+class Conflict(HallError):
+    code = "conflict"
+
+
+class ServiceClosed(Conflict):
+    code = "service_closed"
+
+
+class SiteClosed(Conflict):
+    code = "site_closed"
+
+
+class AppointmentOnly(Conflict):
+    code = "appointment_only"
+
+
+class DailyCapReached(Conflict):
+    code = "daily_cap_reached"
+
+
+class CounterBusy(Conflict):
+    """The counter still has a ticket in hand (finish or transfer it first)."""
+
+    code = "counter_busy"
+
+
+class NoCurrentTicket(Conflict):
+    code = "no_current_ticket"
+
+
+class RecallLimit(Conflict):
+    code = "recall_limit"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+
+class CounterNotOpen(Conflict):
+    code = "counter_not_open"
+
+
+class CounterTaken(Conflict):
+    code = "counter_taken"

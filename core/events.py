@@ -1,0 +1,41 @@
+"""Events: every state change, in order, with a site-wide sequence number."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+# The public event types of the websocket contract (SPEC 7), plus the few we add.
+TYPES = frozenset(
+    {
+        "ticket.issued",
+        "ticket.called",
+        "ticket.recalled",
+        "ticket.serving",
+        "ticket.done",
+        "ticket.no_show",
+        "ticket.transferred",
+        "ticket.cancelled",
+        "ticket.expired",
+        "ticket.reinstated",
+        "counter.updated",
+        "help.requested",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One committed change. ``data`` is public: it never holds personal data."""
+
+    site: str
+    seq: int
+    type: str
+    at: dt.datetime
+    data: dict[str, Any]
+    actor: str = "system"
+    ticket: str | None = field(default=None, repr=False)
+
+    def public(self) -> dict[str, Any]:
+        return {"seq": self.seq, "type": self.type, "site": self.site, "at": self.at.isoformat(), "data": self.data}

@@ -1,0 +1,53 @@
+"""Opening hours: when a site opens and closes on a given local day."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.clock import TZ
+from core.config import Hours, Site
+
+
+def hours_on(site: Site, day: dt.date) -> Hours | None:
+    """The hours that apply on ``day``, or None when the site is closed all day."""
+    iso = day.isoformat()
+    if iso in site.hours.closed:
+        return None
+    if iso in site.hours.workdays:
+        return site.hours.weekday
+    if day.weekday() >= 5 or iso in site.hours.holidays:
+        return None if site.hours.weekend_closed else site.hours.weekend
+    return site.hours.weekday
+
+
+def _at(day: dt.date, hhmm: str) -> dt.datetime:
+    h, m = hhmm.split(":")
+    return dt.datetime(day.year, day.month, day.day, int(h), int(m), tzinfo=TZ)
+
+
+def window(site: Site, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+    """Opening and closing instants on ``day``."""
+    hours = hours_on(site, day)
+    return None if hours is None else (_at(day, hours.open), _at(day, hours.close))
+
+
+def is_open(site: Site, when: dt.datetime) -> bool:
+    local = when.astimezone(TZ)
+    w = window(site, local.date())
+    return w is not None and w[0] <= local < w[1]
+
+
+def next_opening(site: Site, when: dt.datetime) -> dt.datetime:
+    """The instant the site is next open at or after ``when`` (itself if open now)."""
+    local = when.astimezone(TZ)
+    for i in range(0, 60):
+        day = local.date() + dt.timedelta(days=i)
+        w = window(site, day)
+        if w is None or local >= w[1]:
+            continue
+        return max(local, w[0])
+    raise ValueError(f"site {site.id} does not open in the next 60 days")
+
+
+def local_day(when: dt.datetime) -> dt.date:
+    return when.astimezone(TZ).date()

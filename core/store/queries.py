@@ -1,0 +1,289 @@
+"""Every SQL statement of the hall's tickets, counters and events.
+
+Functions take anything with ``execute`` and ``one`` (a write ``Tx`` or a ``Reader``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from core.calling import Candidate
+from core.events import Event
+from core.model import CounterRow, Ticket
+
+
+class Conn(Protocol):
+    def execute(self, sql: str, params: Any = ()) -> Any: ...
+    def one(self, sql: str, params: Any = ()) -> Any: ...
+
+
+TICKET_COLUMNS = (
+    "id, site, service, day, seq, number, status, source, priority, issued_ts, arrived_ts, rank_ts, front, "
+    "front_ts, due_ts, target_counter, counter, called_ts, serving_ts, closed_ts, recalls, requeued, transfers, "
+    "id_masked, device"
+)
+_UPDATABLE = frozenset(
+    "status service rank_ts front front_ts target_counter counter called_ts serving_ts closed_ts recalls requeued "
+    "transfers".split()
+)
+
+
+def _ticket(row: Any) -> Ticket:
+    return Ticket(**dict(row))
+
+
+# -- numbering -----------------------------------------------------------------------
+def next_seq(c: Conn, site: str, service: str, day: str) -> int:
+    row = c.one(
+        "INSERT INTO number_seq (site, service, day, last) VALUES (?, ?, ?, 1) "
+        "ON CONFLICT (site, service, day) DO UPDATE SET last = last + 1 RETURNING last",
+        (site, service, day),
+    )
+    return int(row[0])
+
+
+# -- tickets -------------------------------------------------------------------------
+def insert_ticket(c: Conn, t: Ticket, id_hash: str | None) -> None:
+    c.execute(
+        f"INSERT INTO tickets ({TICKET_COLUMNS}, id_hash) VALUES ({', '.join('?' * 26)})",
+        (
+            t.id, t.site, t.service, t.day, t.seq, t.number, t.status, t.source, t.priority, t.issued_ts,
+            t.arrived_ts, t.rank_ts, int(t.front), t.front_ts, t.due_ts, t.target_counter, t.counter, t.called_ts,
+            t.serving_ts, t.closed_ts, t.recalls, int(t.requeued), t.transfers, t.id_masked, t.device, id_hash,
+        ),
+    )  # fmt: skip
+
+
+def ticket(c: Conn, ticket_id: str) -> Ticket | None:
+    row = c.one(f"SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?", (ticket_id,))
+    return None if row is None else _ticket(row)
+
+
+def ticket_by_number(c: Conn, site: str, day: str, number: str) -> Ticket | None:
+    row = c.one(
+        f"SELECT {TICKET_COLUMNS} FROM tickets WHERE site = ? AND day = ? AND number = ?", (site, day, number)
+    )
+    return None if row is None else _ticket(row)
+
+
+def live_ticket_for_identity(c: Conn, site: str, service: str, id_hash: str) -> Ticket | None:
+    row = c.one(
+        f"SELECT {TICKET_COLUMNS} FROM tickets WHERE site = ? AND service = ? AND id_hash = ? "
+        "AND status IN ('waiting', 'called', 'serving')",
+        (site, service, id_hash),
+    )
+    return None if row is None else _ticket(row)
+
+
+def update_ticket(c: Conn, ticket_id: str, **fields: Any) -> None:
+    bad = set(fields) - _UPDATABLE
+    if bad:
+        raise ValueError(f"not updatable: {bad}")
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    c.execute(f"UPDATE tickets SET {sets} WHERE id = ?", (*fields.values(), ticket_id))
+
+
+def candidates(c: Conn, site: str, services: Sequence[str], counter: str, now_ts: float) -> list[Candidate]:
+    """The few waiting tickets that can be first for ``counter``: a handful of rows, not the queue."""
+    cols = "id, number, service, priority, arrived_ts, rank_ts, front, front_ts, due_ts, target_counter, requeued"
+    mine = f"(target_counter IS NULL OR target_counter = ?) AND (service IN ({', '.join('?' * len(services))}) " \
+        "OR target_counter = ?)"  # fmt: skip
+    args = (counter, *services, counter)
+    rows: list[Any] = []
+    rows += c.execute(
+        f"SELECT {cols} FROM tickets WHERE site = ? AND status = 'waiting' AND front = 1 AND {mine} "
+        "ORDER BY front_ts LIMIT 1",
+        (site, *args),
+    ).fetchall()
+    rows += c.execute(
+        f"SELECT {cols} FROM tickets WHERE site = ? AND status = 'waiting' AND due_ts IS NOT NULL AND due_ts <= ? "
+        f"AND front = 0 AND {mine} ORDER BY due_ts LIMIT 1",
+        (site, now_ts, *args),
+    ).fetchall()
+    rows += c.execute(
+        f"SELECT {cols} FROM tickets WHERE site = ? AND status = 'waiting' AND target_counter = ? AND front = 0 "
+        "ORDER BY rank_ts, arrived_ts LIMIT 1",
+        (site, counter),
+    ).fetchall()
+    for service in services:
+        rows += c.execute(
+            f"SELECT {cols} FROM tickets INDEXED BY tickets_waiting WHERE site = ? AND service = ? "
+            "AND status = 'waiting' AND front = 0 AND (due_ts IS NULL OR due_ts > ?) "
+            "AND (target_counter IS NULL OR target_counter = ?) ORDER BY rank_ts, arrived_ts, number LIMIT 1",
+            (site, service, now_ts, counter),
+        ).fetchall()
+    return [
+        Candidate(
+            id=r["id"], number=r["number"], service=r["service"], priority=r["priority"],
+            arrived_ts=r["arrived_ts"], rank_ts=r["rank_ts"], front=bool(r["front"]), front_ts=r["front_ts"],
+            due_ts=r["due_ts"], target_counter=r["target_counter"], requeued=bool(r["requeued"]),
+        )
+        for r in rows
+    ]  # fmt: skip
+
+
+def people_ahead(c: Conn, t: Ticket, now_ts: float) -> int:
+    """Waiting tickets of the same service that will be called before ``t``."""
+    if t.status != "waiting":
+        return 0
+    row = c.one(
+        "SELECT COUNT(*) FROM tickets WHERE site = ? AND service = ? AND status = 'waiting' AND id != ? AND ("
+        "front = 1 OR (due_ts IS NOT NULL AND due_ts <= ?) OR rank_ts < ? "
+        "OR (rank_ts = ? AND (arrived_ts < ? OR (arrived_ts = ? AND number < ?))))",
+        (t.site, t.service, t.id, now_ts, t.rank_ts, t.rank_ts, t.arrived_ts, t.arrived_ts, t.number),
+    )
+    return int(row[0])
+
+
+def rank_after(c: Conn, site: str, service: str, n: int) -> float | None:
+    """The effective arrival of the n-th waiting ticket of a service (1-based), or of the last one."""
+    rows = c.execute(
+        "SELECT rank_ts FROM tickets INDEXED BY tickets_waiting WHERE site = ? AND service = ? "
+        "AND status = 'waiting' ORDER BY rank_ts, arrived_ts, number LIMIT ?",
+        (site, service, n),
+    ).fetchall()
+    return float(rows[-1][0]) if rows else None
+
+
+def waiting_counts(c: Conn, site: str) -> dict[str, int]:
+    rows = c.execute("SELECT service, waiting FROM queue_counts WHERE site = ?", (site,)).fetchall()
+    return {r[0]: int(r[1]) for r in rows}
+
+
+def waiting_list(c: Conn, site: str, services: Iterable[str] | None = None, limit: int = 200) -> list[Ticket]:
+    where = "site = ? AND status = 'waiting'"
+    args: list[Any] = [site]
+    if services is not None:
+        svc = list(services)
+        where += f" AND service IN ({', '.join('?' * len(svc))})"
+        args += svc
+    rows = c.execute(
+        f"SELECT {TICKET_COLUMNS} FROM tickets WHERE {where} ORDER BY front DESC, rank_ts, arrived_ts LIMIT ?",
+        (*args, limit),
+    ).fetchall()
+    return [_ticket(r) for r in rows]
+
+
+def recent_durations(c: Conn, site: str, service: str, n: int) -> list[float]:
+    """Minutes from start to done of the last ``n`` tickets served."""
+    rows = c.execute(
+        "SELECT closed_ts - serving_ts FROM tickets INDEXED BY tickets_done WHERE site = ? AND service = ? "
+        "AND status = 'done' AND serving_ts IS NOT NULL ORDER BY closed_ts DESC LIMIT ?",
+        (site, service, n),
+    ).fetchall()
+    return [max(0.0, float(r[0])) / 60 for r in rows]
+
+
+def open_tickets(c: Conn, site: str, statuses: Sequence[str]) -> list[Ticket]:
+    rows = c.execute(
+        f"SELECT {TICKET_COLUMNS} FROM tickets WHERE site = ? AND status IN ({', '.join('?' * len(statuses))})",
+        (site, *statuses),
+    ).fetchall()
+    return [_ticket(r) for r in rows]
+
+
+# -- counters ------------------------------------------------------------------------
+def ensure_counters(c: Conn, rows: Iterable[tuple[str, str]]) -> None:
+    for counter_id, site in rows:
+        c.execute("INSERT OR IGNORE INTO counters (id, site) VALUES (?, ?)", (counter_id, site))
+
+
+def counter(c: Conn, counter_id: str) -> CounterRow | None:
+    row = c.one("SELECT id, site, state, pause_reason, state_ts, clerk, current FROM counters WHERE id = ?",
+                (counter_id,))  # fmt: skip
+    return None if row is None else CounterRow(**dict(row))
+
+
+def site_counters(c: Conn, site: str) -> list[CounterRow]:
+    rows = c.execute(
+        "SELECT id, site, state, pause_reason, state_ts, clerk, current FROM counters WHERE site = ?", (site,)
+    ).fetchall()
+    return [CounterRow(**dict(r)) for r in rows]
+
+
+def counter_of_clerk(c: Conn, clerk: str) -> CounterRow | None:
+    row = c.one("SELECT id, site, state, pause_reason, state_ts, clerk, current FROM counters WHERE clerk = ?",
+                (clerk,))  # fmt: skip
+    return None if row is None else CounterRow(**dict(row))
+
+
+def update_counter(c: Conn, counter_id: str, **fields: Any) -> None:
+    bad = set(fields) - {"state", "pause_reason", "state_ts", "clerk", "current"}
+    if bad:
+        raise ValueError(f"not updatable: {bad}")
+    sets = ", ".join(f"{k} = ?" for k in fields)
+    c.execute(f"UPDATE counters SET {sets} WHERE id = ?", (*fields.values(), counter_id))
+
+
+# -- events --------------------------------------------------------------------------
+def last_seq(c: Conn, site: str) -> int:
+    return int(c.one("SELECT COALESCE(MAX(seq), 0) FROM events WHERE site = ?", (site,))[0])
+
+
+def _event(site: str, r: Any) -> Event:
+    import datetime as dt
+
+    from core.clock import TZ
+
+    return Event(site, r["seq"], r["type"], dt.datetime.fromtimestamp(r["at_ts"], TZ), json.loads(r["data"]),
+                 r["actor"], r["ticket"])  # fmt: skip
+
+
+def events_since(c: Conn, site: str, since: int, upto: int, limit: int) -> list[Event]:
+    rows = c.execute(
+        "SELECT seq, type, at_ts, actor, ticket, data FROM events WHERE site = ? AND seq > ? AND seq <= ? "
+        "ORDER BY seq LIMIT ?",
+        (site, since, upto, limit),
+    ).fetchall()
+    return [_event(site, r) for r in rows]
+
+
+def recent_calls(c: Conn, site: str, n: int) -> list[Event]:
+    rows = c.execute(
+        "SELECT seq, type, at_ts, actor, ticket, data FROM events WHERE site = ? "
+        "AND type IN ('ticket.called', 'ticket.recalled') ORDER BY seq DESC LIMIT ?",
+        (site, n),
+    ).fetchall()
+    return [_event(site, r) for r in rows]
+
+
+# -- accounts and devices ------------------------------------------------------------
+def insert_user(c: Conn, username: str, password_hash: str, role: str, site: str | None, now_ts: float) -> None:
+    c.execute(
+        "INSERT INTO users (username, password_hash, role, site, created_ts) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, role = excluded.role, "
+        "site = excluded.site, disabled = 0",
+        (username, password_hash, role, site, now_ts),
+    )
+
+
+def user(c: Conn, username: str) -> Any:
+    return c.one("SELECT username, password_hash, role, site, disabled FROM users WHERE username = ?", (username,))
+
+
+def insert_token(c: Conn, token_hash: str, username: str, now_ts: float, expires_ts: float) -> None:
+    c.execute("INSERT INTO tokens (token_hash, username, created_ts, expires_ts) VALUES (?, ?, ?, ?)",
+              (token_hash, username, now_ts, expires_ts))  # fmt: skip
+
+
+def token_user(c: Conn, token_hash: str, now_ts: float) -> Any:
+    return c.one(
+        "SELECT u.username, u.role, u.site, t.expires_ts FROM tokens t JOIN users u USING (username) "
+        "WHERE t.token_hash = ? AND t.expires_ts > ? AND u.disabled = 0",
+        (token_hash, now_ts),
+    )
+
+
+def delete_token(c: Conn, token_hash: str) -> None:
+    c.execute("DELETE FROM tokens WHERE token_hash = ?", (token_hash,))
+
+
+def insert_device_token(c: Conn, token_hash: str, device: str, now_ts: float) -> None:
+    c.execute("INSERT INTO devices (token_hash, device, created_ts) VALUES (?, ?, ?)", (token_hash, device, now_ts))
+
+
+def device_for_token(c: Conn, token_hash: str) -> str | None:
+    row = c.one("SELECT device FROM devices WHERE token_hash = ?", (token_hash,))
+    return None if row is None else str(row[0])

@@ -1,0 +1,116 @@
+"""Issuing tickets (SPEC 3): numbering, real name, priority classes, daily caps."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from core import identity, store
+from core.calling import GREEN, PRIORITIES, bonus_minutes
+from core.config import Service, Site
+from core.errors import (
+    AppointmentOnly,
+    DailyCapReached,
+    InvalidInput,
+    SiteClosed,
+    UnknownService,
+    UnknownSite,
+)
+from core.hours import is_open, local_day
+from core.model import Ticket
+from core.store.db import Tx
+from core.views import public_ticket
+
+SOURCES = frozenset({"kiosk", "counter", "appointment", "remote"})
+
+
+@dataclass(frozen=True)
+class Issued:
+    ticket: Ticket
+    existing: bool  # the identity already held a live ticket: this is it, reprinted
+
+
+def format_number(prefix: str, seq: int) -> str:
+    return f"{prefix}{seq:03d}"
+
+
+def site_and_service(tx: Tx, site_id: str, service_id: str) -> tuple[Site, Service]:
+    site = tx.config.site(site_id)
+    if site is None:
+        raise UnknownSite(f"没有这个服务中心 / unknown site {site_id!r}")
+    service = tx.config.service(service_id)
+    if service is None or service_id not in site.services:
+        raise UnknownService(f"本中心没有该业务 / service {service_id!r} is not offered at {site_id}")
+    return site, service
+
+
+def issue(
+    tx: Tx,
+    site_id: str,
+    service_id: str,
+    *,
+    source: str,
+    actor: str,
+    priority: str = "normal",
+    id_number: str | None = None,
+    device: str | None = None,
+    due_ts: float | None = None,
+) -> Issued:
+    """Take a number.
+
+    :raises SiteClosed: outside opening hours.
+    :raises AppointmentOnly: walk-in asked for an appointment-only service.
+    :raises DailyCapReached: the service gave out its tickets for today.
+    :raises InvalidIdNumber: a bad ID number.
+    """
+    site, service = site_and_service(tx, site_id, service_id)
+    if source not in SOURCES:
+        raise InvalidInput(f"unknown source {source!r}")
+    if priority not in PRIORITIES or (priority == "appointment" and source != "appointment"):
+        raise InvalidInput(f"优先类别无效 / unknown priority {priority!r}", field="priority")
+    if not is_open(site, tx.now):
+        raise SiteClosed("现在不在办公时间 / the center is closed now")
+    if not service.walk_in and source != "appointment":
+        raise AppointmentOnly("该业务仅限预约 / this service is by appointment only")
+    id_hash = masked = None
+    if id_number is not None:
+        number = identity.normalize(id_number)
+        id_hash = identity.keyed_hash(tx.secret, number)
+        masked = identity.mask(number)
+        existing = store.live_ticket_for_identity(tx, site.id, service.id, id_hash)
+        if existing is not None:
+            return Issued(existing, existing=True)
+        if priority == "normal" and identity.age_on(number, local_day(tx.now)) >= tx.config.policy.green_age:
+            priority = "elderly"
+    elif service.real_name:
+        raise InvalidInput("该业务需要实名取号 / this service needs an ID card", field="id_number")
+    day = local_day(tx.now).isoformat()
+    seq = store.next_seq(tx, site.id, service.id, day)
+    if seq > service.daily_cap:
+        raise DailyCapReached("今日号源已满 / today's tickets for this service are all taken")
+    now_ts = tx.now.timestamp()
+    bonus = bonus_minutes(priority, tx.config.policy.green_bonus_minutes) * 60
+    ticket = Ticket(
+        id=secrets.token_urlsafe(12),
+        site=site.id,
+        service=service.id,
+        day=day,
+        seq=seq,
+        number=format_number(service.prefix, seq),
+        status="waiting",
+        source=source,
+        priority=priority,
+        issued_ts=now_ts,
+        arrived_ts=now_ts,
+        rank_ts=now_ts - bonus,
+        due_ts=due_ts,
+        id_masked=masked,
+        device=device,
+    )
+    store.insert_ticket(tx, ticket, id_hash)
+    tx.emit(site.id, "ticket.issued", {"ticket": public_ticket(tx, ticket)}, actor=actor, ticket=ticket.id)
+    return Issued(ticket, existing=False)
+
+
+def is_green(priority: str) -> bool:
+    return priority in GREEN

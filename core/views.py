@@ -1,0 +1,201 @@
+"""What the outside sees: tickets, counters, services and the site snapshot, as plain dicts.
+
+``public_*`` shapes go to displays and public sockets and never hold personal data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core import estimate, store
+from core.config import Site
+from core.errors import UnknownSite
+from core.hours import is_open
+from core.model import PAUSE_REASONS, CounterRow, Ticket, iso
+from core.store.queries import Conn
+
+
+class Ctx(Conn):
+    """A Tx or Reader: a connection plus ``config`` and ``now``."""
+
+    config: Any
+    now: Any
+
+
+def _counter_ref(c: Ctx, counter_id: str | None) -> dict[str, Any] | None:
+    if counter_id is None:
+        return None
+    found = c.config.counter(counter_id)
+    return None if found is None else {"id": counter_id, "number": found[1].number}
+
+
+def public_ticket(c: Ctx, t: Ticket) -> dict[str, Any]:
+    return {
+        "number": t.number,
+        "service": t.service,
+        "status": t.status,
+        "counter": _counter_ref(c, t.counter if t.status in ("called", "serving") else None),
+        "recalls": t.recalls,
+    }
+
+
+def site_or_raise(c: Ctx, site_id: str) -> Site:
+    site: Site | None = c.config.site(site_id)
+    if site is None:
+        raise UnknownSite(f"没有这个服务中心 / unknown site {site_id!r}")
+    return site
+
+
+def _open_counters(c: Ctx, site: Site) -> list[tuple[CounterRow, list[str]]]:
+    rows = {r.id: r for r in store.site_counters(c, site.id)}
+    return [(rows[k.id], k.services) for k in site.counters if k.id in rows and rows[k.id].state == "open"]
+
+
+def estimates(c: Ctx, site: Site) -> dict[str, tuple[float, float, bool]]:
+    """Per service: mean minutes, capacity in counters, and whether every such counter is busy."""
+    counts = store.waiting_counts(c, site.id)
+    window = c.config.policy.estimate_window
+    means = {
+        s: estimate.mean_minutes(store.recent_durations(c, site.id, s, window), c.config.service(s).minutes)
+        for s in site.services
+    }
+    work = {s: counts.get(s, 0) * means[s] for s in site.services}
+    open_ = _open_counters(c, site)
+    counters = [estimate.OpenCounter(services, busy=row.current is not None) for row, services in open_]
+    out = {}
+    for s in site.services:
+        serving = [oc for oc in counters if s in oc.services]
+        out[s] = (means[s], estimate.capacity(s, counters, work), bool(serving) and all(oc.busy for oc in serving))
+    return out
+
+
+def wait_for(c: Ctx, site: Site, service: str, ahead: int) -> int | None:
+    mean, cap, busy = estimates(c, site)[service]
+    return estimate.wait_minutes(ahead, mean, cap, busy)
+
+
+def ticket_view(c: Ctx, t: Ticket, base_url: str = "") -> dict[str, Any]:
+    """The ticket as its holder sees it (kiosk, phone page, API)."""
+    site = site_or_raise(c, t.site)
+    service = c.config.service(t.service)
+    ahead = store.people_ahead(c, t, c.now.timestamp())
+    return {
+        "id": t.id,
+        "number": t.number,
+        "service": t.service,
+        "service_name": service.name,
+        "service_name_en": service.name_en,
+        "site": t.site,
+        "site_name": site.name,
+        "status": t.status,
+        "priority": t.priority,
+        "people_ahead": ahead,
+        "estimated_wait_minutes": wait_for(c, site, t.service, ahead) if t.status == "waiting" else None,
+        "issued_at": iso(t.issued_ts),
+        "called_at": iso(t.called_ts),
+        "counter": _counter_ref(c, t.counter if t.status in ("called", "serving") else None),
+        "counters": [k.number for k in site.counters if t.service in k.services],
+        "id_masked": t.id_masked,
+        "track_url": f"{base_url}/t/{t.id}",
+    }
+
+
+def counter_view(c: Ctx, row: CounterRow, *, private: bool = False) -> dict[str, Any]:
+    found = c.config.counter(row.id)
+    _, k = found
+    current = store.ticket(c, row.current) if row.current else None
+    out: dict[str, Any] = {
+        "id": row.id,
+        "number": k.number,
+        "services": list(k.services),
+        "state": row.state,
+        "pause_reason": row.pause_reason,
+        "pause_reason_text": PAUSE_REASONS.get(row.pause_reason or ""),
+        "since": iso(row.state_ts),
+        "current": None if current is None else public_ticket(c, current),
+    }
+    if private:
+        out["clerk"] = row.clerk
+        if current is not None:
+            out["current"] = {
+                **public_ticket(c, current),
+                "id": current.id,
+                "priority": current.priority,
+                "id_masked": current.id_masked,
+                "called_at": iso(current.called_ts),
+                "arrived_at": iso(current.arrived_ts),
+                "transfers": current.transfers,
+            }
+    return out
+
+
+def counters_view(c: Ctx, site: Site) -> list[dict[str, Any]]:
+    rows = {r.id: r for r in store.site_counters(c, site.id)}
+    return [counter_view(c, rows[k.id]) for k in site.counters if k.id in rows]
+
+
+def services_view(c: Ctx, site: Site) -> list[dict[str, Any]]:
+    counts = store.waiting_counts(c, site.id)
+    est = estimates(c, site)
+    out = []
+    for sid in site.services:
+        s = c.config.service(sid)
+        mean, cap, busy = est[sid]
+        waiting = counts.get(sid, 0)
+        out.append(
+            {
+                "id": sid,
+                "prefix": s.prefix,
+                "name": s.name,
+                "name_en": s.name_en,
+                "walk_in": s.walk_in,
+                "real_name": s.real_name,
+                "waiting": waiting,
+                "estimated_wait_minutes": estimate.wait_minutes(waiting, mean, cap, busy),
+                "counters": [k.number for k in site.counters if sid in k.services],
+            }
+        )
+    return out
+
+
+def site_summary(c: Ctx, site: Site) -> dict[str, Any]:
+    return {"id": site.id, "name": site.name, "name_en": site.name_en, "kind": site.kind,
+            "open_now": is_open(site, c.now)}  # fmt: skip
+
+
+def site_detail(c: Ctx, site_id: str) -> dict[str, Any]:
+    site = site_or_raise(c, site_id)
+    return {
+        **site_summary(c, site),
+        "address": site.address,
+        "hours": {
+            "weekday": {"open": site.hours.weekday.open, "close": site.hours.weekday.close},
+            "weekend": None if site.hours.weekend_closed
+            else {"open": site.hours.weekend.open, "close": site.hours.weekend.close},
+        },
+        "services": services_view(c, site),
+        "counters": counters_view(c, site),
+        "kiosks": [{"id": d.id, "name": d.name} for d in site.kiosks],
+        "displays": [{"id": d.id, "name": d.name} for d in site.displays],
+    }  # fmt: skip
+
+
+def recent_calls(c: Ctx, site_id: str, n: int = 10) -> list[dict[str, Any]]:
+    return [{"seq": e.seq, "at": e.at.isoformat(), "type": e.type, **e.data} for e in store.recent_calls(c, site_id, n)]
+
+
+def snapshot(c: Ctx, site_id: str) -> dict[str, Any]:
+    """The state a display starts from; ``seq`` is the last event it reflects (read in one snapshot)."""
+    site = site_or_raise(c, site_id)
+    return {
+        "type": "snapshot",
+        "seq": store.last_seq(c, site_id),
+        "site": site_id,
+        "data": {
+            "site": site_summary(c, site),
+            "counters": counters_view(c, site),
+            "waiting": store.waiting_counts(c, site_id),
+            "services": services_view(c, site),
+            "recent": recent_calls(c, site_id),
+        },
+    }

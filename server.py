@@ -1,0 +1,104 @@
+"""The hall server: load the config, build the app, run uvicorn; and the command line.
+
+    python server.py [--config FILE] [--db FILE] [--host H] [--port P] [--demo]
+    python server.py [--config FILE] [--db FILE] user add NAME --role clerk|supervisor|admin [--site SITE]
+    python server.py [--config FILE] [--db FILE] device token DEVICE_ID
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from core import accounts, clock
+from core.config import Config, load
+from core.errors import ConfigError, HallError
+from core.store.db import Store
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="server.py", description="Hall queue and kiosk server")
+    p.add_argument("--config", default="config.toml", help="district configuration (default: config.toml)")
+    p.add_argument("--db", default="data/hall.db", help="SQLite database file (default: data/hall.db)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--demo", action="store_true", help="demo mode: demo accounts, clock at an open hour, walk-ins")
+    sub = p.add_subparsers(dest="command")
+    user = sub.add_parser("user", help="staff accounts").add_subparsers(dest="action", required=True)
+    add = user.add_parser("add", help="create or update an account; the password is read from stdin")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=accounts.ROLES)
+    add.add_argument("--site")
+    device = sub.add_parser("device", help="kiosks and displays").add_subparsers(dest="action", required=True)
+    tok = device.add_parser("token", help="print a new token for a kiosk or display of the config")
+    tok.add_argument("device_id")
+    return p.parse_args(argv)
+
+
+def offline_store(config: Config, db: str) -> Store:
+    from web.app import load_secret
+
+    return Store(db, config, clock.from_env(), load_secret(Path(db)))
+
+
+def user_add(config: Config, db: str, name: str, role: str, site: str | None) -> None:
+    password = sys.stdin.readline().rstrip("\n")
+    password_hash = accounts.hash_password(password)
+    store = offline_store(config, db)
+    try:
+        store.write_sync(accounts.add_user, name, role, site, password_hash)
+    finally:
+        store.close()
+    print(f"user {name} ({role}{', ' + site if site else ''}) saved")
+
+
+def device_token(config: Config, db: str, device_id: str) -> None:
+    store = offline_store(config, db)
+    try:
+        token = store.write_sync(accounts.new_device_token, device_id)
+    finally:
+        store.close()
+    print(f"token for {device_id}: {token}")
+
+
+def serve(config: Config, args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from web.app import create_app
+
+    the_clock = clock.from_env()
+    demo = None
+    if args.demo:
+        from web import demo as demo_mod
+
+        the_clock, demo = demo_mod.prepare(config, args.db, the_clock, f"http://{args.host}:{args.port}")
+    app = create_app(config, args.db, the_clock, demo=demo)
+    uvicorn.run(app, host=args.host, port=args.port, ws_per_message_deflate=False, log_level="info",
+                access_log=False, lifespan="on")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        config = load(args.config)
+    except ConfigError as e:
+        print(f"config error in {args.config}: {e}", file=sys.stderr)
+        return 2
+    try:
+        if args.command == "user":
+            user_add(config, args.db, args.name, args.role, args.site)
+        elif args.command == "device":
+            device_token(config, args.db, args.device_id)
+        else:
+            serve(config, args)
+    except HallError as e:
+        print(f"error: {e.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,326 @@
+"""The JSON API under /api/v1 (SPEC 7): requests in, core calls, JSON out.
+
+Docstrings after ``---`` are the OpenAPI description of each route.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.schemas import SchemaGenerator
+
+from core import accounts, counters, tickets, views
+from core.accounts import Principal
+from core.errors import InvalidInput, TicketNotFound, UnknownCounter
+from core.model import iso
+from core.store import queries
+from core.store.db import Reader
+from web import body
+from web.auth import STAFF, require
+from web.voice import VoiceUnavailable, call_text
+
+schemas = SchemaGenerator({"openapi": "3.0.0", "info": {"title": "Hall queue and kiosk API", "version": "1"}})
+
+
+def hall(request: Request) -> Any:
+    return request.app.state.hall
+
+
+def base_url(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+async def list_sites(request: Request) -> Response:
+    """
+    summary: All sites with whether each is open now
+    responses:
+      200: {description: "[{id, name, name_en, kind, open_now}]"}
+    """
+
+    def read(r: Reader) -> list[dict[str, Any]]:
+        return [views.site_summary(r, s) for s in r.config.sites]
+
+    return JSONResponse(await hall(request).store.read(read))
+
+
+async def site_detail(request: Request) -> Response:
+    """
+    summary: A site with its services, counters, kiosks and displays
+    responses:
+      200: {description: the site}
+      404: {description: unknown_site}
+    """
+    return JSONResponse(await hall(request).store.read(views.site_detail, request.path_params["site"]))
+
+
+async def site_services(request: Request) -> Response:
+    """
+    summary: Services of a site with waiting counts and estimated waits
+    responses:
+      200: {description: "[{id, prefix, name, waiting, estimated_wait_minutes, walk_in}]"}
+      404: {description: unknown_site}
+    """
+
+    def read(r: Reader, site_id: str) -> list[dict[str, Any]]:
+        return views.services_view(r, views.site_or_raise(r, site_id))
+
+    return JSONResponse(await hall(request).store.read(read, request.path_params["site"]))
+
+
+async def issue_ticket(request: Request) -> Response:
+    """
+    summary: Take a number (kiosk device token or staff token)
+    requestBody:
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [service]
+            additionalProperties: false
+            properties:
+              service: {type: string}
+              id_number: {type: string, description: 18-character resident ID number}
+              priority: {type: string, enum: [normal, elderly, disabled, pregnant, military]}
+    responses:
+      201: {description: the new ticket}
+      200: {description: the live ticket this identity already holds (existing true)}
+      401: {description: unauthenticated}
+      403: {description: another site's device or staff}
+      404: {description: unknown_site or unknown_service}
+      409: {description: site_closed, appointment_only, daily_cap_reached}
+      422: {description: invalid_input, invalid_id_number}
+    """
+    site_id = request.path_params["site"]
+    who = await require(request, "kiosk", *STAFF, site=site_id)
+    req = await body.decode(request, body.TicketRequest)
+    h = hall(request)
+    source = "kiosk" if who.role == "kiosk" else "counter"
+    issued = await h.store.write(tickets.issue, site_id, req.service, source=source, actor=who.name,
+                                 priority=req.priority, id_number=req.id_number,
+                                 device=who.name if who.is_device else None)  # fmt: skip
+    view = await h.store.read(views.ticket_view, issued.ticket, base_url(request))
+    view["existing"] = issued.existing
+    return JSONResponse(view, status_code=200 if issued.existing else 201)
+
+
+async def get_ticket(request: Request) -> Response:
+    """
+    summary: One ticket by its unguessable id
+    responses:
+      200: {description: the ticket with status, people_ahead and counter once called}
+      404: {description: ticket_not_found}
+    """
+
+    def read(r: Reader, ticket_id: str, base: str) -> dict[str, Any]:
+        t = queries.ticket(r, ticket_id)
+        if t is None:
+            raise TicketNotFound("没有这张票 / no such ticket")
+        return views.ticket_view(r, t, base)
+
+    return JSONResponse(await hall(request).store.read(read, request.path_params["id"], base_url(request)))
+
+
+async def request_help(request: Request) -> Response:
+    """
+    summary: A kiosk asks for a member of staff (帮办)
+    responses:
+      202: {description: staff alerted}
+    """
+    site_id = request.path_params["site"]
+    who = await require(request, "kiosk", *STAFF, site=site_id)
+    await body.decode(request, body.Help)
+    kiosk = who.name if who.is_device else None
+    found = hall(request).config.device(kiosk) if kiosk else None
+    name = found[2].name if found else ""
+
+    def write(tx: Any) -> None:
+        views.site_or_raise(tx, site_id)
+        tx.emit(site_id, "help.requested", {"kiosk": kiosk, "kiosk_name": name}, actor=who.name)
+
+    await hall(request).store.write(write)
+    return JSONResponse({"status": "staff_alerted"}, status_code=202)
+
+
+# -- counters --------------------------------------------------------------------------
+def counter_site(request: Request) -> str:
+    found = hall(request).config.counter(request.path_params["counter"])
+    if found is None:
+        raise UnknownCounter(f"没有这个窗口 / unknown counter {request.path_params['counter']!r}")
+    return str(found[0].id)
+
+
+def _waiting_item(t: Any, now_ts: float) -> dict[str, Any]:
+    return {"number": t.number, "service": t.service, "priority": t.priority, "arrived_at": iso(t.arrived_ts),
+            "waited_minutes": math.floor((now_ts - t.arrived_ts) / 60), "front": bool(t.front),
+            "target_counter": t.target_counter, "requeued": bool(t.requeued)}  # fmt: skip
+
+
+def counter_state(r: Reader, counter_id: str, base: str, ticket_id: str | None = None) -> dict[str, Any]:
+    row = queries.counter(r, counter_id)
+    assert row is not None
+    site, k = r.config.counter(counter_id)
+    out: dict[str, Any] = {"counter": views.counter_view(r, row, private=True)}
+    t = queries.ticket(r, ticket_id or row.current) if (ticket_id or row.current) else None
+    out["ticket"] = None if t is None else {**views.ticket_view(r, t, base), "id_masked": t.id_masked}
+    waiting = [w for w in queries.waiting_list(r, site.id, k.services, limit=100)
+               if w.target_counter in (None, counter_id)]  # fmt: skip
+    waiting += [w for w in queries.waiting_list(r, site.id, None, limit=100)
+                if w.target_counter == counter_id and w.service not in k.services]  # fmt: skip
+    out["waiting"] = [_waiting_item(w, r.now.timestamp()) for w in waiting]
+    return out
+
+
+async def get_counter(request: Request) -> Response:
+    """
+    summary: A counter's state, its ticket in hand and its waiting list (staff)
+    responses:
+      200: {description: "{counter, ticket, waiting}"}
+    """
+    site_id = counter_site(request)
+    await require(request, *STAFF, site=site_id)
+    return JSONResponse(await hall(request).store.read(counter_state, request.path_params["counter"],
+                                                       base_url(request)))  # fmt: skip
+
+
+def counter_action(fn: Callable[..., Any], schema: type[Any] | None = None,
+                   to_args: Callable[[Any], dict[str, Any]] | None = None) -> Callable[..., Any]:  # fmt: skip
+    """An endpoint for one counter action: auth, body, the write, then the counter's new state."""
+
+    async def endpoint(request: Request) -> Response:
+        counter_id = request.path_params["counter"]
+        site_id = counter_site(request)
+        who: Principal = await require(request, *STAFF, site=site_id)
+        req = await body.decode(request, schema or body.Empty)
+        args = to_args(req) if to_args else {}
+        h = hall(request)
+        if fn is counters.open_counter:
+            args["clerk_site"] = None if who.role == "admin" else who.site
+        if fn is counters.close_counter and who.role in ("supervisor", "admin"):
+            args["force"] = True
+        result = await h.store.write(fn, counter_id, who.name, **args)
+        ticket_id = getattr(result, "id", None)
+        if isinstance(result, counters.Called):
+            ticket_id = result.ticket.id if result.ticket else None
+        state = await h.store.read(counter_state, counter_id, base_url(request), ticket_id)
+        if isinstance(result, counters.Called):
+            state["reason"] = result.reason
+            if result.ticket is None:
+                state["ticket"] = None
+        return JSONResponse(state)
+
+    endpoint.__doc__ = f"""
+    summary: Counter action {fn.__name__.replace('_', '-')} (clerk signed in at this counter)
+    responses:
+      200: {{description: "{{counter, ticket}} (call-next adds reason)"}}
+      401: {{description: unauthenticated}}
+      403: {{description: not_signed_in or forbidden}}
+      404: {{description: unknown_counter}}
+      409: {{description: counter_busy, no_current_ticket, invalid_transition, recall_limit, counter_not_open}}
+    """
+    return endpoint
+
+
+def _transfer_args(t: body.Transfer) -> dict[str, Any]:
+    return {"service": t.service, "to_counter": t.counter, "position": t.position}
+
+
+# -- auth ------------------------------------------------------------------------------
+async def token(request: Request) -> Response:
+    """
+    summary: Sign in with a username and password; returns a bearer token
+    requestBody:
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [username, password]
+            additionalProperties: false
+            properties:
+              username: {type: string}
+              password: {type: string}
+    responses:
+      200: {description: "{token, role, site, expires_at}"}
+      401: {description: bad_credentials}
+    """
+    req = await body.decode(request, body.Login)
+    tok, who, expires = await hall(request).login(req.username, req.password)
+    return JSONResponse({"token": tok, "role": who.role, "site": who.site, "username": who.name,
+                         "expires_at": expires.isoformat(timespec="seconds")})  # fmt: skip
+
+
+async def logout(request: Request) -> Response:
+    """
+    summary: Revoke the bearer token used for this request
+    responses:
+      204: {description: revoked}
+    """
+    await require(request, *STAFF)
+    tok = request.headers["authorization"].partition(" ")[2].strip()
+    await hall(request).store.write(accounts.revoke_token, tok)
+    hall(request).tokens.forget(tok)
+    return Response(status_code=204)
+
+
+# -- voice -----------------------------------------------------------------------------
+async def voice_call(request: Request) -> Response:
+    """
+    summary: The spoken call "请A001号到3号窗口办理" as WAV, made offline
+    responses:
+      200: {description: audio/wav}
+      422: {description: invalid_input}
+      503: {description: voice_unavailable}
+    """
+    number = request.query_params.get("number", "")
+    counter = request.query_params.get("counter", "")
+    lang = request.query_params.get("lang", "zh")
+    if not (2 <= len(number) <= 6 and number[0].isalpha() and number[0].isupper() and number[1:].isdigit()):
+        raise InvalidInput("number must look like A001", field="number")
+    if not (counter.isdigit() and 0 < int(counter) < 1000) or lang not in ("zh", "en"):
+        raise InvalidInput("counter must be a number, lang zh or en", field="counter")
+    try:
+        wav = await asyncio.to_thread(hall(request).voice.wav, call_text(number, int(counter), lang))
+    except VoiceUnavailable:
+        from web.errors import error_response
+
+        return error_response(503, "voice_unavailable", "语音不可用 / voice is not available on this server")
+    return Response(wav, media_type="audio/wav", headers={"Cache-Control": "public, max-age=86400"})
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(schemas.get_schema([Mount("/api/v1", routes=routes)]))
+
+
+routes = [
+    Route("/sites", list_sites),
+    Route("/sites/{site}", site_detail),
+    Route("/sites/{site}/services", site_services),
+    Route("/sites/{site}/tickets", issue_ticket, methods=["POST"]),
+    Route("/sites/{site}/help", request_help, methods=["POST"]),
+    Route("/tickets/{id}", get_ticket),
+    Route("/counters/{counter}", get_counter),
+    Route("/counters/{counter}/open", counter_action(counters.open_counter), methods=["POST"]),
+    Route("/counters/{counter}/close", counter_action(counters.close_counter), methods=["POST"]),
+    Route("/counters/{counter}/call-next", counter_action(counters.call_next), methods=["POST"]),
+    Route("/counters/{counter}/recall", counter_action(counters.recall), methods=["POST"]),
+    Route("/counters/{counter}/start", counter_action(counters.start), methods=["POST"]),
+    Route("/counters/{counter}/done", counter_action(counters.done), methods=["POST"]),
+    Route("/counters/{counter}/no-show", counter_action(counters.no_show), methods=["POST"]),
+    Route("/counters/{counter}/transfer", counter_action(counters.transfer, body.Transfer, _transfer_args),
+          methods=["POST"]),  # fmt: skip
+    Route("/counters/{counter}/pause", counter_action(counters.pause, body.Pause, lambda p: {"reason": p.reason}),
+          methods=["POST"]),  # fmt: skip
+    Route("/counters/{counter}/resume", counter_action(counters.resume), methods=["POST"]),
+    Route("/counters/{counter}/reinstate",
+          counter_action(counters.reinstate, body.Reinstate, lambda r: {"number": r.number, "position": r.position}),
+          methods=["POST"]),  # fmt: skip
+    Route("/auth/token", token, methods=["POST"]),
+    Route("/auth/logout", logout, methods=["POST"]),
+    Route("/voice/call.wav", voice_call),
+    Route("/openapi.json", openapi, include_in_schema=False),
+]

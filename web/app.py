@@ -1,0 +1,131 @@
+"""The app factory: resources are made in the lifespan, routes come as lists."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import os
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from core import accounts, counters
+from core.clock import Clock
+from core.config import Config
+from core.errors import HallError
+from core.hours import local_day, window
+from core.store.db import Store
+from web import api, errors, pages, ws
+from web.auth import TokenCache
+from web.demo import Demo, walkins
+from web.hub import Hub
+from web.voice import Voice
+
+log = logging.getLogger("hall")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_secret(db_path: Path) -> bytes:
+    """``HALL_SECRET``, or a random secret kept beside the database (made on first start)."""
+    env = os.environ.get("HALL_SECRET")
+    if env:
+        return env.encode()
+    path = db_path.parent / "hall.secret"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+class Hall:
+    """Everything a request needs: config, clock, store, hub, tokens, voice."""
+
+    def __init__(self, config: Config, db_path: Path, clock: Clock, secret: bytes) -> None:
+        self.config = config
+        self.clock = clock
+        self.secret = secret
+        self.hub = Hub()
+        self.store = Store(db_path, config, clock, secret, on_commit=self.hub.publish_threadsafe)
+        self.tokens = TokenCache(self.store)
+        self.voice = Voice()
+
+    async def login(self, username: str, password: str) -> tuple[str, accounts.Principal, dt.datetime]:
+        """Check a password (off the event loop) and issue a bearer token."""
+        who = await self.store.read(accounts.check_password, username, password)
+        token, expires = await self.store.write(accounts.new_token, who.name)
+        return token, who, expires
+
+    def close(self) -> None:
+        self.store.close()
+
+
+async def housekeeping(hall: Hall, every: float = 15.0) -> None:
+    """Expire open tickets at closing time, and anything left from an earlier day."""
+    while True:
+        now = hall.clock.now()
+        today = local_day(now)
+        for site in hall.config.sites:
+            w = window(site, today)
+            closed = w is None or now >= w[1]
+            statuses = ("waiting", "called") if closed else ()
+            try:
+                await hall.store.write(counters.expire_open, site.id, before_day=today.isoformat(), statuses=statuses)
+            except Exception:
+                log.exception("expiry failed for %s", site.id)
+        await asyncio.sleep(every)
+
+
+def create_app(config: Config, db_path: str | Path, clock: Clock, *, secret: bytes | None = None,
+               housekeeping_every: float | None = 15.0, demo: Demo | None = None) -> Starlette:  # fmt: skip
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    secret = secret if secret is not None else load_secret(db_path)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        hall = Hall(config, db_path, clock, secret)
+        hall.hub.loop = asyncio.get_running_loop()
+        await hall.store.write(counters.sync)
+        app.state.hall = hall
+        tasks = []
+        if housekeeping_every:
+            tasks.append(asyncio.create_task(housekeeping(hall, housekeeping_every)))
+        if demo is not None:
+            tasks.append(asyncio.create_task(walkins(hall, demo)))
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            await asyncio.to_thread(hall.close)
+
+    routes = [
+        Mount("/api/v1", routes=api.routes),
+        *ws.routes,
+        Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
+        *pages.routes,
+    ]
+    return Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        middleware=[Middleware(SessionMiddleware, secret_key=secret.hex(), session_cookie="hall_session",
+                               max_age=12 * 3600, same_site="strict", https_only=False)],  # fmt: skip
+        exception_handlers={
+            HallError: errors.hall_error,
+            HTTPException: errors.http_error,
+            Exception: errors.server_error,
+        },
+    )

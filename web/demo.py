@@ -1,0 +1,84 @@
+"""Demo mode (``make run``): accounts, device tokens, a clock at an open hour, walk-ins."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from core import accounts, clock, tickets
+from core.config import Config
+from core.errors import HallError
+from core.hours import is_open, next_opening
+
+log = logging.getLogger("hall.demo")
+
+
+@dataclass(frozen=True)
+class Demo:
+    site: str
+    walkin_seconds: tuple[float, float] = (15.0, 45.0)  # real seconds between generated walk-ins
+
+
+def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock.Clock, Demo]:
+    """Set up the demo district and print how to use it."""
+    from server import offline_store
+
+    site = next(s for s in config.sites if s.kind == "community")
+    now = clk.now()
+    notes = []
+    if not is_open(site, now):
+        start = next_opening(site, now)
+        clk = clock.SimulatedClock(start)
+        notes.append(f"现在 {site.name} 不在办公时间：演示时钟从下一次开门 {start:%Y-%m-%d %H:%M} 开始。")
+        notes.append(f"The real time is outside opening hours: the demo clock starts at {start:%Y-%m-%d %H:%M}.")
+    store = offline_store(config, db)
+    users = [(f"{site.id}-clerk1", "clerk", site.id), (f"{site.id}-clerk2", "clerk", site.id),
+             (f"{site.id}-super", "supervisor", site.id), ("admin", "admin", None)]  # fmt: skip
+    lines = []
+    try:
+        for name, role, sid in users:
+            password = secrets.token_urlsafe(9)
+            store.write_sync(accounts.add_user, name, role, sid, accounts.hash_password(password))
+            lines.append(f"  {role:<10} {name:<16} {password}")
+        kiosk = site.kiosks[0].id
+        token = store.write_sync(accounts.new_device_token, kiosk)
+    finally:
+        store.close()
+    print("\n".join([
+        "",
+        f"演示区 Demo district: {config.district}  ({site.name})",
+        *notes,
+        "",
+        f"  自助机 Kiosk     {base}/kiosk/{kiosk}#token={token}",
+        f"  窗口 Counter     {base}/counter",
+        f"  大屏 Display     {base}/display/{site.id}",
+        f"  手机 Phone       (the kiosk's ticket shows a QR code and link)",
+        f"  管理 Admin       {base}/admin",
+        f"  所有中心 Sites   {base}/",
+        "",
+        "  演示账号 Demo accounts (passwords are new each start):",
+        *lines,
+        "",
+    ]), flush=True)  # fmt: skip
+    return clk, Demo(site.id)
+
+
+async def walkins(hall: Any, demo: Demo) -> None:
+    """Plausible walk-ins so the screens are not empty."""
+    site = hall.config.site(demo.site)
+    services = [s for s in site.services if hall.config.service(s).walk_in]
+    weights = [5, 4, 2, 2, 3][: len(services)] + [1] * max(0, len(services) - 5)
+    rng = random.Random()
+    while True:
+        await asyncio.sleep(rng.uniform(*demo.walkin_seconds))
+        service = rng.choices(services, weights)[0]
+        priority = "elderly" if rng.random() < 0.12 else "normal"
+        try:
+            await hall.store.write(tickets.issue, demo.site, service, source="kiosk", actor="demo",
+                                   priority=priority, device=site.kiosks[0].id)  # fmt: skip
+        except HallError as e:
+            log.info("demo walk-in not issued: %s", e.code)

@@ -1,0 +1,68 @@
+"""Core errors to HTTP: one table, one JSON shape ``{"error": {"code", "message"}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from core import errors as e
+
+STATUS: list[tuple[type[e.HallError], int]] = [
+    (e.InvalidInput, 422),
+    (e.NotFound, 404),
+    (e.Unauthenticated, 401),
+    (e.Forbidden, 403),
+    (e.Conflict, 409),
+]
+
+
+class ApiError(e.HallError):
+    """An error raised by the web layer itself (bad JSON, body too large...)."""
+
+    def __init__(self, status: int, code: str, message: str, **details: object) -> None:
+        super().__init__(message, **details)
+        self.status = status
+        self.code = code
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None,
+                   **details: Any) -> JSONResponse:  # fmt: skip
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        body.update(details)
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+def status_for(exc: e.HallError) -> int:
+    if isinstance(exc, ApiError):
+        return exc.status
+    for cls, status in STATUS:
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+async def hall_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, e.HallError)
+    return error_response(status_for(exc), exc.code, exc.message, **exc.details)
+
+
+_HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large", 400: "bad_request"}
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if request.url.path.startswith("/api/"):
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
+    # pages get a readable page
+    from web.pages import error_page
+
+    return error_page(request, exc.status_code, str(exc.detail))
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    return error_response(500, "internal_error", "服务器内部错误 / internal server error")

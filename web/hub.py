@@ -1,0 +1,73 @@
+"""Live events to websocket subscribers.
+
+Each event is serialised once; each subscriber has a bounded queue and its own sender
+task, so a slow or stalled client never delays the others. A subscriber whose queue
+overflows is dropped: it reconnects with ``since`` and catches up from the event log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import defaultdict
+
+from core.events import Event
+
+log = logging.getLogger("hall.hub")
+QUEUE_SIZE = 256
+
+
+class Subscriber:
+    def __init__(self, site: str) -> None:
+        self.site = site
+        self.queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(QUEUE_SIZE)
+        self.overflowed = False
+
+    def end(self) -> None:
+        """Wake the sender with the end marker (queue cleared if full)."""
+        while self.queue.full():
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
+
+    def offer(self, seq: int, text: str) -> None:
+        if self.overflowed:
+            return
+        try:
+            self.queue.put_nowait((seq, text))
+        except asyncio.QueueFull:
+            self.overflowed = True
+            self.end()
+
+
+class Hub:
+    def __init__(self) -> None:
+        self._subs: dict[str, set[Subscriber]] = defaultdict(set)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.published = 0
+
+    def subscribe(self, site: str) -> Subscriber:
+        sub = Subscriber(site)
+        self._subs[site].add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self._subs[sub.site].discard(sub)
+
+    def count(self, site: str | None = None) -> int:
+        if site is not None:
+            return len(self._subs.get(site, ()))
+        return sum(len(s) for s in self._subs.values())
+
+    def publish(self, events: list[Event]) -> None:
+        """Fan out committed events, in commit order. Call on the event loop."""
+        for event in events:
+            text = json.dumps(event.public(), ensure_ascii=False, separators=(",", ":"))
+            self.published += 1
+            for sub in tuple(self._subs.get(event.site, ())):
+                sub.offer(event.seq, text)
+
+    def publish_threadsafe(self, events: list[Event]) -> None:
+        """Called by the writer thread after a commit: hands the events to the loop in order."""
+        if self.loop is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(self.publish, events)

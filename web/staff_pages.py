@@ -1,0 +1,185 @@
+"""Staff pages: sign-in (session + CSRF), counter choice, the clerk's counter page, admin.
+
+Signing in calls ``hall.login`` and keeps the API token in the signed session cookie; the
+counter page hands it to its JavaScript in a ``<meta name="api-token">`` so the page
+talks to the JSON API with a bearer token like any other client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from core import accounts, views
+from core.errors import HallError
+from web import csrf, i18n
+from web.i18n import N_
+from web.pages import bilingual, error_page, hall_of, render
+
+SESSION_KEY = "staff"
+SUPERVISORS = ("supervisor", "admin")
+
+
+def staff(request: Request) -> dict[str, Any] | None:
+    """The signed-in staff member from the session (token, name, role, site), if still valid."""
+    found = request.session.get(SESSION_KEY)
+    if not isinstance(found, dict) or not isinstance(found.get("token"), str):
+        return None
+    try:
+        expires = dt.datetime.fromisoformat(found["expires"])
+    except (KeyError, TypeError, ValueError):
+        expires = None
+    if expires is None or expires <= hall_of(request).clock.now():
+        request.session.pop(SESSION_KEY, None)
+        return None
+    return found
+
+
+def safe_next(value: str | None, default: str = "/counter") -> str:
+    """Only same-site paths: ``/admin`` yes, ``//evil.example`` or ``https://...`` no."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return default
+    return value
+
+
+def _login_page(request: Request, next_url: str, error: str = "", status_code: int = 200) -> Response:
+    return render(request, "login.html", {"next": next_url, "error": error}, status_code=status_code)
+
+
+def _to_login(request: Request) -> Response:
+    return RedirectResponse(f"/counter?next={request.url.path}", status_code=303)
+
+
+async def counter_home(request: Request) -> Response:
+    """Sign-in form, or the list of counters to choose from."""
+    who = staff(request)
+    if who is None:
+        return _login_page(request, safe_next(request.query_params.get("next")))
+    hall = hall_of(request)
+    site_id = who["site"] if who["role"] == "clerk" else request.query_params.get("site") or who["site"]
+    if site_id is None or hall.config.site(site_id) is None:
+        return render(request, "counter_choice.html", {"staff": who, "site": None, "sites": hall.config.sites})
+    detail = await hall.store.read(views.site_detail, site_id)
+    return render(request, "counter_choice.html", {"staff": who, "site": detail, "sites": hall.config.sites})
+
+
+async def login(request: Request) -> Response:
+    try:
+        form = await csrf.checked_form(request)
+    except csrf.CsrfFailed:
+        return error_page(request, 403, "表单已过期，请刷新页面后重试 / the form has expired: reload the page and try again")
+    next_url = safe_next(str(form.get("next") or ""))
+    username = str(form.get("username") or "").strip()
+    password = str(form.get("password") or "")
+    t = i18n.translations_for(request)
+    if not username or not password:
+        return _login_page(request, next_url, t.gettext("Please enter your username and password."), 401)
+    try:
+        token, who, expires = await hall_of(request).login(username, password)
+    except HallError as exc:
+        return _login_page(request, next_url, bilingual(exc.message, i18n.lang_of(request)), 401)
+    request.session.pop(csrf.SESSION_KEY, None)  # a fresh form token after signing in
+    request.session[SESSION_KEY] = {"token": token, "name": who.name, "role": who.role, "site": who.site,
+                                    "expires": expires.isoformat()}  # fmt: skip
+    if next_url == "/admin" and who.role not in SUPERVISORS:
+        next_url = "/counter"
+    return RedirectResponse(next_url, status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    try:
+        await csrf.checked_form(request)
+    except csrf.CsrfFailed:
+        return error_page(request, 403, "表单已过期，请刷新页面后重试 / the form has expired: reload the page and try again")
+    who = request.session.get(SESSION_KEY)
+    request.session.clear()
+    if isinstance(who, dict) and isinstance(who.get("token"), str):
+        hall = hall_of(request)
+        await hall.store.write(accounts.revoke_token, who["token"])
+        hall.tokens.forget(who["token"])
+    return RedirectResponse("/counter", status_code=303)
+
+
+COUNTER_JS = {
+    "no_ticket": N_("No ticket at this counter"),
+    "nobody_waiting": N_("Nobody is waiting."),
+    "waited_min": N_("%(n)s min"),
+    "help_banner": N_("%(kiosk)s asks for staff help"),
+    "kiosk": N_("A kiosk"),
+    "dismiss": N_("Dismiss"),
+    "state_open": N_("Open"),
+    "state_paused": N_("Paused"),
+    "state_closed": N_("Closed"),
+    "priority_normal": N_("Normal"),
+    "priority_appointment": N_("Appointment"),
+    "priority_elderly": N_("Senior (green channel)"),
+    "priority_disabled": N_("Disability (green channel)"),
+    "priority_pregnant": N_("Pregnancy (green channel)"),
+    "priority_military": N_("Military (green channel)"),
+    "front": N_("to the front"),
+    "sign_in_again": N_("Your sign-in has expired. Please sign in again."),
+    "last_ticket": N_("Last: %(number)s, %(status)s"),
+    "choose_target": N_("Choose a service or a counter."),
+    "enter_number": N_("Enter a ticket number such as A001."),
+    "called_at": N_("Called at %(time)s"),
+}
+
+
+async def counter_page(request: Request) -> Response:
+    who = staff(request)
+    if who is None:
+        return _to_login(request)
+    hall = hall_of(request)
+    counter_id = request.path_params["counter_id"]
+    found = hall.config.counter(counter_id)
+    if found is None:
+        return error_page(request, 404, "没有这个窗口 / unknown counter")
+    site, counter = found
+    if who["role"] != "admin" and who["site"] not in (None, site.id):
+        return error_page(request, 403, "您不属于这个中心 / you do not work at this center")
+    services = [hall.config.service(s) for s in site.services]
+    data = {
+        "counter": counter_id,
+        "number": counter.number,
+        "site": site.id,
+        "services": [{"id": s.id, "name": s.name, "name_en": s.name_en} for s in services],
+        "counters": [{"id": k.id, "number": k.number} for k in site.counters if k.id != counter_id],
+    }
+    ctx = {"staff": who, "site": site, "counter": counter, "data": data,
+           "service_names": {s.id: s for s in services}}  # fmt: skip
+    return render(request, "counter.html", ctx, js=COUNTER_JS)
+
+
+async def admin(request: Request) -> Response:
+    who = staff(request)
+    if who is None:
+        return _to_login(request)
+    if who["role"] not in SUPERVISORS:
+        return error_page(request, 403, "仅限主管和管理员 / supervisors and administrators only")
+    hall = hall_of(request)
+    ids = [s.id for s in hall.config.sites]
+    if who["role"] == "supervisor" and who["site"] is not None:
+        ids = [who["site"]]
+    wanted = request.query_params.get("site")
+    if wanted in ids:
+        ids = [wanted]
+
+    def read(r: Any) -> list[dict[str, Any]]:
+        return [views.site_detail(r, i) for i in ids]
+
+    sites = await hall.store.read(read)
+    return render(request, "admin.html", {"staff": who, "sites": sites, "all_sites": hall.config.sites,
+                                          "selected": wanted if wanted in ids else None})  # fmt: skip
+
+
+routes: list[BaseRoute] = [
+    Route("/counter", counter_home, name="counter_home"),
+    Route("/counter/login", login, methods=["POST"], name="counter_login"),
+    Route("/counter/logout", logout, methods=["POST"], name="counter_logout"),
+    Route("/counter/{counter_id}", counter_page, name="counter"),
+    Route("/admin", admin, name="admin"),
+]
