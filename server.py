@@ -1,8 +1,8 @@
 """The hall server: load the config, build the app, run uvicorn; and the command line.
 
-    python server.py [--config FILE] [--db FILE] [--host H] [--port P] [--demo]
-    python server.py [--config FILE] [--db FILE] user add NAME --role clerk|supervisor|admin [--site SITE]
-    python server.py [--config FILE] [--db FILE] device token DEVICE_ID
+python server.py [--config FILE] [--db FILE] [--host H] [--port P] [--demo]
+python server.py [--config FILE] [--db FILE] user add NAME --role clerk|supervisor|admin [--site SITE]
+python server.py [--config FILE] [--db FILE] device token DEVICE_ID
 """
 
 from __future__ import annotations
@@ -75,8 +75,15 @@ def serve(config: Config, args: argparse.Namespace) -> None:
 
         the_clock, demo = demo_mod.prepare(config, args.db, the_clock, f"http://{args.host}:{args.port}")
     app = create_app(config, args.db, the_clock, demo=demo)
-    uvicorn.run(app, host=args.host, port=args.port, ws_per_message_deflate=False, log_level="info",
-                access_log=False, lifespan="on")  # fmt: skip
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        ws_per_message_deflate=False,
+        log_level="info",
+        access_log=False,
+        lifespan="on",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,17 +22,17 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
 class Struct(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
-    pass
+    """Config records: unknown fields refused; subclasses repeat frozen and kw_only (not inherited)."""
 
 
-class Hours(Struct):
+class Hours(Struct, frozen=True, kw_only=True):
     """Opening hours of one kind of day, local time ``HH:MM``."""
 
     open: str
     close: str
 
 
-class OpeningHours(Struct):
+class OpeningHours(Struct, frozen=True, kw_only=True):
     weekday: Hours = Hours(open="08:30", close="16:30")
     # Saturdays, Sundays and holidays, unless ``weekend_closed``.
     weekend: Hours = Hours(open="08:30", close="11:30")
@@ -45,7 +45,7 @@ class OpeningHours(Struct):
     closed: list[str] = []
 
 
-class Matter(Struct):
+class Matter(Struct, frozen=True, kw_only=True):
     """One matter of a service guide (办事指南) and the documents it needs."""
 
     name: str
@@ -53,7 +53,7 @@ class Matter(Struct):
     documents: list[str] = []
 
 
-class Service(Struct):
+class Service(Struct, frozen=True, kw_only=True):
     id: str
     prefix: str
     name: str
@@ -68,18 +68,18 @@ class Service(Struct):
     guide: list[Matter] = []
 
 
-class Counter(Struct):
+class Counter(Struct, frozen=True, kw_only=True):
     id: str
     number: int
     services: list[str]
 
 
-class Device(Struct):
+class Device(Struct, frozen=True, kw_only=True):
     id: str
     name: str = ""
 
 
-class Site(Struct, kw_only=True):  # kw_only is not inherited by msgspec subclasses
+class Site(Struct, frozen=True, kw_only=True):
     id: str
     name: str
     name_en: str = ""
@@ -92,7 +92,7 @@ class Site(Struct, kw_only=True):  # kw_only is not inherited by msgspec subclas
     displays: list[Device] = []
 
 
-class Policy(Struct):
+class Policy(Struct, frozen=True, kw_only=True):
     green_age: int = 70
     green_bonus_minutes: float = 20.0
     recall_limit: int = 3

@@ -93,8 +93,12 @@ def open_counter(tx: Tx, counter_id: str, clerk: str, clerk_site: str | None) ->
     if elsewhere is not None and elsewhere.id != counter_id:
         if elsewhere.current is not None:
             raise CounterBusy(f"请先办完 {elsewhere.id} 的当前号 / finish the ticket at your other counter first")
-        store.update_counter(tx, elsewhere.id, state="closed", clerk=None, pause_reason=None, state_ts=tx.now.timestamp())
-        _counter_event(tx, tx.config.counter(elsewhere.id)[0], elsewhere.id, clerk)
+        store.update_counter(
+            tx, elsewhere.id, state="closed", clerk=None, pause_reason=None, state_ts=tx.now.timestamp()
+        )
+        found = tx.config.counter(elsewhere.id)
+        assert found is not None
+        _counter_event(tx, found[0], elsewhere.id, clerk)
     if row.clerk == clerk and row.state != "closed":
         return row
     store.update_counter(tx, counter_id, state="open", clerk=clerk, pause_reason=None, state_ts=tx.now.timestamp())
@@ -139,14 +143,16 @@ def call_next(tx: Tx, counter_id: str, clerk: str) -> Called:
         raise CounterNotOpen("窗口暂停中，请先恢复 / the counter is paused: resume first")
     if row.current is not None:
         raise CounterBusy("请先办完、转办或过号当前号 / finish, transfer or mark the current ticket first")
-    picked = choose(store.candidates(tx, site.id, counter.services, counter_id, tx.now.timestamp()),
-                    counter.services, tx.now)  # fmt: skip
+    picked = choose(
+        store.candidates(tx, site.id, counter.services, counter_id, tx.now.timestamp()), counter.services, tx.now
+    )
     if picked is None:
         return Called(None, "没有等候的号 / nobody is waiting")
     cand, reason = picked
     now = tx.now.timestamp()
-    store.update_ticket(tx, cand.id, status="called", counter=counter_id, called_ts=now, front=0, target_counter=None,
-                        recalls=0)  # fmt: skip
+    store.update_ticket(
+        tx, cand.id, status="called", counter=counter_id, called_ts=now, front=0, target_counter=None, recalls=0
+    )
     store.update_counter(tx, counter_id, current=cand.id)
     t = _ticket_event(tx, "ticket.called", cand.id, clerk, reason=reason)
     return Called(t, reason)
@@ -184,6 +190,7 @@ def no_show(tx: Tx, counter_id: str, clerk: str) -> Ticket:
     _, _, row = _signed_in(tx, counter_id, clerk)
     t = _current(tx, row, "called")
     service = tx.config.service(t.service)
+    assert service is not None
     store.update_counter(tx, counter_id, current=None)
     if service.no_show == "requeue" and not t.requeued:
         behind = store.rank_after(tx, t.site, t.service, service.requeue_after)
@@ -222,10 +229,19 @@ def transfer(
     now = tx.now.timestamp()
     bonus = bonus_minutes(t.priority, tx.config.policy.green_bonus_minutes) * 60
     store.update_ticket(
-        tx, t.id, status="waiting", service=new_service, target_counter=to_counter, counter=None,
-        front=int(position == "front"), front_ts=now if position == "front" else None,
-        rank_ts=t.arrived_ts - bonus, transfers=t.transfers + 1, requeued=0, recalls=0,
-    )  # fmt: skip
+        tx,
+        t.id,
+        status="waiting",
+        service=new_service,
+        target_counter=to_counter,
+        counter=None,
+        front=int(position == "front"),
+        front_ts=now if position == "front" else None,
+        rank_ts=t.arrived_ts - bonus,
+        transfers=t.transfers + 1,
+        requeued=0,
+        recalls=0,
+    )
     store.update_counter(tx, counter_id, current=None)
     return _ticket_event(tx, "ticket.transferred", t.id, clerk, position=position, from_service=t.service)
 
@@ -239,9 +255,18 @@ def reinstate(tx: Tx, counter_id: str, clerk: str, number: str, position: Positi
     if t.status != "no_show":
         raise InvalidTransition(f"{t.number} 不是过号状态 / {t.number} is {t.status}, not no-show")
     now = tx.now.timestamp()
-    store.update_ticket(tx, t.id, status="waiting", rank_ts=now, front=int(position == "front"),
-                        front_ts=now if position == "front" else None, counter=None, closed_ts=None,
-                        called_ts=None, recalls=0)  # fmt: skip
+    store.update_ticket(
+        tx,
+        t.id,
+        status="waiting",
+        rank_ts=now,
+        front=int(position == "front"),
+        front_ts=now if position == "front" else None,
+        counter=None,
+        closed_ts=None,
+        called_ts=None,
+        recalls=0,
+    )
     return _ticket_event(tx, "ticket.reinstated", t.id, clerk, position=position)
 
 
@@ -259,5 +284,3 @@ def expire_open(tx: Tx, site_id: str, *, before_day: str | None = None, statuses
         _ticket_event(tx, "ticket.expired", t.id, "system")
         n += 1
     return n
-
-

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from core import estimate, store
 from core.config import Site
@@ -15,7 +15,7 @@ from core.model import PAUSE_REASONS, CounterRow, Ticket, iso
 from core.store.queries import Conn
 
 
-class Ctx(Conn):
+class Ctx(Conn, Protocol):
     """A Tx or Reader: a connection plus ``config`` and ``now``."""
 
     config: Any
@@ -159,8 +159,13 @@ def services_view(c: Ctx, site: Site) -> list[dict[str, Any]]:
 
 
 def site_summary(c: Ctx, site: Site) -> dict[str, Any]:
-    return {"id": site.id, "name": site.name, "name_en": site.name_en, "kind": site.kind,
-            "open_now": is_open(site, c.now)}  # fmt: skip
+    return {
+        "id": site.id,
+        "name": site.name,
+        "name_en": site.name_en,
+        "kind": site.kind,
+        "open_now": is_open(site, c.now),
+    }
 
 
 def site_detail(c: Ctx, site_id: str) -> dict[str, Any]:
@@ -170,14 +175,15 @@ def site_detail(c: Ctx, site_id: str) -> dict[str, Any]:
         "address": site.address,
         "hours": {
             "weekday": {"open": site.hours.weekday.open, "close": site.hours.weekday.close},
-            "weekend": None if site.hours.weekend_closed
+            "weekend": None
+            if site.hours.weekend_closed
             else {"open": site.hours.weekend.open, "close": site.hours.weekend.close},
         },
         "services": services_view(c, site),
         "counters": counters_view(c, site),
         "kiosks": [{"id": d.id, "name": d.name} for d in site.kiosks],
         "displays": [{"id": d.id, "name": d.name} for d in site.displays],
-    }  # fmt: skip
+    }
 
 
 def recent_calls(c: Ctx, site_id: str, n: int = 10) -> list[dict[str, Any]]:

@@ -81,8 +81,7 @@ def test_bad_input_is_refused_and_changes_nothing(
     client: TestClient, kiosk: dict[str, str], body: bytes, status: int, code: str
 ) -> None:
     before = client.get("/api/v1/sites/youyi/services").json()
-    r = client.post("/api/v1/sites/youyi/tickets", content=body,
-                    headers={**kiosk, "Content-Type": "application/json"})  # fmt: skip
+    r = client.post("/api/v1/sites/youyi/tickets", content=body, headers={**kiosk, "Content-Type": "application/json"})
     assert r.status_code == status, r.text
     err = r.json()["error"]
     assert err["code"] == code and err["message"]
@@ -118,12 +117,15 @@ def test_counter_bad_bodies(client: TestClient, hall: Hall, kiosk: dict[str, str
     assert hall.act("youyi-1", "pause", clerk, reason="break").json()["error"]["code"] == "counter_busy"
 
 
-def test_existing_ticket_is_returned_for_the_same_identity(client: TestClient, hall: Hall,
-                                                           kiosk: dict[str, str]) -> None:  # fmt: skip
-    a = client.post("/api/v1/sites/youyi/tickets", json={"service": "social", "id_number": "110105195001011234"},
-                    headers=kiosk)  # fmt: skip
-    b = client.post("/api/v1/sites/youyi/tickets", json={"service": "social", "id_number": "110105195001011234"},
-                    headers=kiosk)  # fmt: skip
+def test_existing_ticket_is_returned_for_the_same_identity(
+    client: TestClient, hall: Hall, kiosk: dict[str, str]
+) -> None:
+    a = client.post(
+        "/api/v1/sites/youyi/tickets", json={"service": "social", "id_number": "110105195001011234"}, headers=kiosk
+    )
+    b = client.post(
+        "/api/v1/sites/youyi/tickets", json={"service": "social", "id_number": "110105195001011234"}, headers=kiosk
+    )
     assert (a.status_code, b.status_code) == (201, 200)
     assert a.json()["id"] == b.json()["id"] and b.json()["existing"] is True
     assert a.json()["priority"] == "elderly" and a.json()["id_masked"].endswith("1234")

@@ -15,12 +15,14 @@ T = NOW.timestamp()
 BONUS = 20 * 60
 
 
-def cand(number: str, arrived_min_ago: float, service: str = "general", priority: str = "normal",
-         **kw: object) -> Candidate:  # fmt: skip
+def cand(
+    number: str, arrived_min_ago: float, service: str = "general", priority: str = "normal", **kw: object
+) -> Candidate:
     arrived = T - arrived_min_ago * 60
     bonus = BONUS if priority in ("elderly", "disabled", "pregnant", "military") else 0
-    return Candidate(id=number, number=number, service=service, priority=priority, arrived_ts=arrived,
-                     rank_ts=arrived - bonus, **kw)  # type: ignore[arg-type]  # fmt: skip
+    return Candidate(
+        id=number, number=number, service=service, priority=priority, arrived_ts=arrived, rank_ts=arrived - bonus, **kw
+    )  # type: ignore[arg-type]
 
 
 def test_longest_wait_first() -> None:
@@ -70,8 +72,12 @@ def test_nobody_waiting() -> None:
 
 
 priorities = st.sampled_from(["normal", "normal", "elderly", "disabled"])
-pools = st.lists(st.tuples(st.floats(0, 240), priorities, st.sampled_from(["general", "social"])), min_size=1,
-                 max_size=30, unique_by=lambda x: x[0])  # fmt: skip
+pools = st.lists(
+    st.tuples(st.floats(0, 240), priorities, st.sampled_from(["general", "social"])),
+    min_size=1,
+    max_size=30,
+    unique_by=lambda x: x[0],
+)
 
 
 @given(pools, st.randoms())

@@ -13,8 +13,10 @@ def test_valid_numbers(number: str) -> None:
     assert identity.normalize(number) == number.upper()
 
 
-@pytest.mark.parametrize("number", ["110105199003071230", "11010519900307123", "1101051990030712399",
-                                    "110105199013071233", "ABCDEFGHIJKLMNOPQR", ""])  # fmt: skip
+@pytest.mark.parametrize(
+    "number",
+    ["110105199003071230", "11010519900307123", "1101051990030712399", "110105199013071233", "ABCDEFGHIJKLMNOPQR", ""],
+)
 def test_invalid_numbers(number: str) -> None:
     with pytest.raises(InvalidIdNumber):
         identity.normalize(number)

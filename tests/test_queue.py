@@ -88,8 +88,11 @@ def test_full_lifecycle_and_event_log(store: Store, clock: ManualClock) -> None:
     events = store.read_sync(lambda r: queries.events_since(r, "youyi", 0, 10**9, 100))
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert [e.type for e in events if e.ticket == t.id] == [
-        "ticket.issued", "ticket.called", "ticket.serving", "ticket.done",
-    ]  # fmt: skip
+        "ticket.issued",
+        "ticket.called",
+        "ticket.serving",
+        "ticket.done",
+    ]
     assert store.read_sync(lambda r: queries.recent_durations(r, "youyi", "general", 5)) == [8.0]
 
 
@@ -170,8 +173,12 @@ def test_transfer_keeps_number_and_arrival(store: Store, clock: ManualClock) -> 
     open_(store, "youyi-1", "ann")
     call(store, "youyi-1", "ann")
     moved = store.write_sync(counters.transfer, "youyi-1", "ann", service="social", position="arrival")
-    assert (moved.number, moved.arrived_ts, moved.service, moved.status) == (t.number, t.arrived_ts, "social",
-                                                                               "waiting")  # fmt: skip
+    assert (moved.number, moved.arrived_ts, moved.service, moved.status) == (
+        t.number,
+        t.arrived_ts,
+        "social",
+        "waiting",
+    )
     social = next(k.id for k in store.config.site("youyi").counters if k.services[0] == "social")
     open_(store, social, "bob")
     assert call(store, social, "bob").ticket.id == t.id  # type: ignore[union-attr]  # earlier arrival than B001

@@ -101,9 +101,16 @@ async def issue_ticket(request: Request) -> Response:
     req = await body.decode(request, body.TicketRequest)
     h = hall(request)
     source = "kiosk" if who.role == "kiosk" else "counter"
-    issued = await h.store.write(tickets.issue, site_id, req.service, source=source, actor=who.name,
-                                 priority=req.priority, id_number=req.id_number,
-                                 device=who.name if who.is_device else None)  # fmt: skip
+    issued = await h.store.write(
+        tickets.issue,
+        site_id,
+        req.service,
+        source=source,
+        actor=who.name,
+        priority=req.priority,
+        id_number=req.id_number,
+        device=who.name if who.is_device else None,
+    )
     view = await h.store.read(views.ticket_view, issued.ticket, base_url(request))
     view["existing"] = issued.existing
     return JSONResponse(view, status_code=200 if issued.existing else 201)
@@ -156,9 +163,16 @@ def counter_site(request: Request) -> str:
 
 
 def _waiting_item(t: Any, now_ts: float) -> dict[str, Any]:
-    return {"number": t.number, "service": t.service, "priority": t.priority, "arrived_at": iso(t.arrived_ts),
-            "waited_minutes": math.floor((now_ts - t.arrived_ts) / 60), "front": bool(t.front),
-            "target_counter": t.target_counter, "requeued": bool(t.requeued)}  # fmt: skip
+    return {
+        "number": t.number,
+        "service": t.service,
+        "priority": t.priority,
+        "arrived_at": iso(t.arrived_ts),
+        "waited_minutes": math.floor((now_ts - t.arrived_ts) / 60),
+        "front": bool(t.front),
+        "target_counter": t.target_counter,
+        "requeued": bool(t.requeued),
+    }
 
 
 def counter_state(r: Reader, counter_id: str, base: str, ticket_id: str | None = None) -> dict[str, Any]:
@@ -168,10 +182,14 @@ def counter_state(r: Reader, counter_id: str, base: str, ticket_id: str | None =
     out: dict[str, Any] = {"counter": views.counter_view(r, row, private=True)}
     t = queries.ticket(r, ticket_id or row.current) if (ticket_id or row.current) else None
     out["ticket"] = None if t is None else {**views.ticket_view(r, t, base), "id_masked": t.id_masked}
-    waiting = [w for w in queries.waiting_list(r, site.id, k.services, limit=100)
-               if w.target_counter in (None, counter_id)]  # fmt: skip
-    waiting += [w for w in queries.waiting_list(r, site.id, None, limit=100)
-                if w.target_counter == counter_id and w.service not in k.services]  # fmt: skip
+    waiting = [
+        w for w in queries.waiting_list(r, site.id, k.services, limit=100) if w.target_counter in (None, counter_id)
+    ]
+    waiting += [
+        w
+        for w in queries.waiting_list(r, site.id, None, limit=100)
+        if w.target_counter == counter_id and w.service not in k.services
+    ]
     out["waiting"] = [_waiting_item(w, r.now.timestamp()) for w in waiting]
     return out
 
@@ -184,12 +202,14 @@ async def get_counter(request: Request) -> Response:
     """
     site_id = counter_site(request)
     await require(request, *STAFF, site=site_id)
-    return JSONResponse(await hall(request).store.read(counter_state, request.path_params["counter"],
-                                                       base_url(request)))  # fmt: skip
+    return JSONResponse(
+        await hall(request).store.read(counter_state, request.path_params["counter"], base_url(request))
+    )
 
 
-def counter_action(fn: Callable[..., Any], schema: type[Any] | None = None,
-                   to_args: Callable[[Any], dict[str, Any]] | None = None) -> Callable[..., Any]:  # fmt: skip
+def counter_action(
+    fn: Callable[..., Any], schema: type[Any] | None = None, to_args: Callable[[Any], dict[str, Any]] | None = None
+) -> Callable[..., Any]:
     """An endpoint for one counter action: auth, body, the write, then the counter's new state."""
 
     async def endpoint(request: Request) -> Response:
@@ -215,7 +235,7 @@ def counter_action(fn: Callable[..., Any], schema: type[Any] | None = None,
         return JSONResponse(state)
 
     endpoint.__doc__ = f"""
-    summary: Counter action {fn.__name__.replace('_', '-')} (clerk signed in at this counter)
+    summary: Counter action {fn.__name__.replace("_", "-")} (clerk signed in at this counter)
     responses:
       200: {{description: "{{counter, ticket}} (call-next adds reason)"}}
       401: {{description: unauthenticated}}
@@ -250,8 +270,15 @@ async def token(request: Request) -> Response:
     """
     req = await body.decode(request, body.Login)
     tok, who, expires = await hall(request).login(req.username, req.password)
-    return JSONResponse({"token": tok, "role": who.role, "site": who.site, "username": who.name,
-                         "expires_at": expires.isoformat(timespec="seconds")})  # fmt: skip
+    return JSONResponse(
+        {
+            "token": tok,
+            "role": who.role,
+            "site": who.site,
+            "username": who.name,
+            "expires_at": expires.isoformat(timespec="seconds"),
+        }
+    )
 
 
 async def logout(request: Request) -> Response:
@@ -311,14 +338,22 @@ routes = [
     Route("/counters/{counter}/start", counter_action(counters.start), methods=["POST"]),
     Route("/counters/{counter}/done", counter_action(counters.done), methods=["POST"]),
     Route("/counters/{counter}/no-show", counter_action(counters.no_show), methods=["POST"]),
-    Route("/counters/{counter}/transfer", counter_action(counters.transfer, body.Transfer, _transfer_args),
-          methods=["POST"]),  # fmt: skip
-    Route("/counters/{counter}/pause", counter_action(counters.pause, body.Pause, lambda p: {"reason": p.reason}),
-          methods=["POST"]),  # fmt: skip
+    Route(
+        "/counters/{counter}/transfer",
+        counter_action(counters.transfer, body.Transfer, _transfer_args),
+        methods=["POST"],
+    ),
+    Route(
+        "/counters/{counter}/pause",
+        counter_action(counters.pause, body.Pause, lambda p: {"reason": p.reason}),
+        methods=["POST"],
+    ),
     Route("/counters/{counter}/resume", counter_action(counters.resume), methods=["POST"]),
-    Route("/counters/{counter}/reinstate",
-          counter_action(counters.reinstate, body.Reinstate, lambda r: {"number": r.number, "position": r.position}),
-          methods=["POST"]),  # fmt: skip
+    Route(
+        "/counters/{counter}/reinstate",
+        counter_action(counters.reinstate, body.Reinstate, lambda r: {"number": r.number, "position": r.position}),
+        methods=["POST"],
+    ),
     Route("/auth/token", token, methods=["POST"]),
     Route("/auth/logout", logout, methods=["POST"]),
     Route("/voice/call.wav", voice_call),

@@ -86,8 +86,15 @@ async def housekeeping(hall: Hall, every: float = 15.0) -> None:
         await asyncio.sleep(every)
 
 
-def create_app(config: Config, db_path: str | Path, clock: Clock, *, secret: bytes | None = None,
-               housekeeping_every: float | None = 15.0, demo: Demo | None = None) -> Starlette:  # fmt: skip
+def create_app(
+    config: Config,
+    db_path: str | Path,
+    clock: Clock,
+    *,
+    secret: bytes | None = None,
+    housekeeping_every: float | None = 15.0,
+    demo: Demo | None = None,
+) -> Starlette:
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     secret = secret if secret is not None else load_secret(db_path)
@@ -121,8 +128,16 @@ def create_app(config: Config, db_path: str | Path, clock: Clock, *, secret: byt
     return Starlette(
         routes=routes,
         lifespan=lifespan,
-        middleware=[Middleware(SessionMiddleware, secret_key=secret.hex(), session_cookie="hall_session",
-                               max_age=12 * 3600, same_site="strict", https_only=False)],  # fmt: skip
+        middleware=[
+            Middleware(
+                SessionMiddleware,
+                secret_key=secret.hex(),
+                session_cookie="hall_session",
+                max_age=12 * 3600,
+                same_site="strict",
+                https_only=False,
+            )
+        ],
         exception_handlers={
             HallError: errors.hall_error,
             HTTPException: errors.http_error,

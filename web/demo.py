@@ -36,8 +36,12 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
         notes.append(f"现在 {site.name} 不在办公时间：演示时钟从下一次开门 {start:%Y-%m-%d %H:%M} 开始。")
         notes.append(f"The real time is outside opening hours: the demo clock starts at {start:%Y-%m-%d %H:%M}.")
     store = offline_store(config, db)
-    users = [(f"{site.id}-clerk1", "clerk", site.id), (f"{site.id}-clerk2", "clerk", site.id),
-             (f"{site.id}-super", "supervisor", site.id), ("admin", "admin", None)]  # fmt: skip
+    users = [
+        (f"{site.id}-clerk1", "clerk", site.id),
+        (f"{site.id}-clerk2", "clerk", site.id),
+        (f"{site.id}-super", "supervisor", site.id),
+        ("admin", "admin", None),
+    ]
     lines = []
     try:
         for name, role, sid in users:
@@ -48,22 +52,27 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
         token = store.write_sync(accounts.new_device_token, kiosk)
     finally:
         store.close()
-    print("\n".join([
-        "",
-        f"演示区 Demo district: {config.district}  ({site.name})",
-        *notes,
-        "",
-        f"  自助机 Kiosk     {base}/kiosk/{kiosk}#token={token}",
-        f"  窗口 Counter     {base}/counter",
-        f"  大屏 Display     {base}/display/{site.id}",
-        f"  手机 Phone       (the kiosk's ticket shows a QR code and link)",
-        f"  管理 Admin       {base}/admin",
-        f"  所有中心 Sites   {base}/",
-        "",
-        "  演示账号 Demo accounts (passwords are new each start):",
-        *lines,
-        "",
-    ]), flush=True)  # fmt: skip
+    print(
+        "\n".join(
+            [
+                "",
+                f"演示区 Demo district: {config.district}  ({site.name})",
+                *notes,
+                "",
+                f"  自助机 Kiosk     {base}/kiosk/{kiosk}#token={token}",
+                f"  窗口 Counter     {base}/counter",
+                f"  大屏 Display     {base}/display/{site.id}",
+                "  手机 Phone       (the kiosk's ticket shows a QR code and link)",
+                f"  管理 Admin       {base}/admin",
+                f"  所有中心 Sites   {base}/",
+                "",
+                "  演示账号 Demo accounts (passwords are new each start):",
+                *lines,
+                "",
+            ]
+        ),
+        flush=True,
+    )
     return clk, Demo(site.id)
 
 
@@ -78,7 +87,14 @@ async def walkins(hall: Any, demo: Demo) -> None:
         service = rng.choices(services, weights)[0]
         priority = "elderly" if rng.random() < 0.12 else "normal"
         try:
-            await hall.store.write(tickets.issue, demo.site, service, source="kiosk", actor="demo",
-                                   priority=priority, device=site.kiosks[0].id)  # fmt: skip
+            await hall.store.write(
+                tickets.issue,
+                demo.site,
+                service,
+                source="kiosk",
+                actor="demo",
+                priority=priority,
+                device=site.kiosks[0].id,
+            )
         except HallError as e:
             log.info("demo walk-in not issued: %s", e.code)

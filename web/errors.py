@@ -28,8 +28,9 @@ class ApiError(e.HallError):
         self.code = code
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None,
-                   **details: Any) -> JSONResponse:  # fmt: skip
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None, **details: Any
+) -> JSONResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if details:
         body.update(details)

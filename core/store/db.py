@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -63,7 +64,9 @@ class Tx:
         row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
         return row
 
-    def emit(self, site: str, type_: str, data: dict[str, Any], *, actor: str = "system", ticket: str | None = None) -> Event:
+    def emit(
+        self, site: str, type_: str, data: dict[str, Any], *, actor: str = "system", ticket: str | None = None
+    ) -> Event:
         """Append an event to the site's log, numbered in this transaction."""
         row = self.conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE site = ?", (site,)).fetchone()
         event = Event(site, row[0], type_, self.now, data, actor, ticket)
@@ -223,8 +226,6 @@ class Store:
         self._thread.join(timeout=30)
         with self._readers_lock:
             for conn in self._readers:
-                try:
+                with contextlib.suppress(sqlite3.ProgrammingError):  # closed from another thread's view
                     conn.close()
-                except sqlite3.ProgrammingError:  # closed from another thread's view
-                    pass
             self._readers.clear()

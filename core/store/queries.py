@@ -25,8 +25,21 @@ TICKET_COLUMNS = (
     "id_masked, device"
 )
 _UPDATABLE = frozenset(
-    "status service rank_ts front front_ts target_counter counter called_ts serving_ts closed_ts recalls requeued "
-    "transfers".split()
+    [
+        "status",
+        "service",
+        "rank_ts",
+        "front",
+        "front_ts",
+        "target_counter",
+        "counter",
+        "called_ts",
+        "serving_ts",
+        "closed_ts",
+        "recalls",
+        "requeued",
+        "transfers",
+    ]
 )
 
 
@@ -49,11 +62,34 @@ def insert_ticket(c: Conn, t: Ticket, id_hash: str | None) -> None:
     c.execute(
         f"INSERT INTO tickets ({TICKET_COLUMNS}, id_hash) VALUES ({', '.join('?' * 26)})",
         (
-            t.id, t.site, t.service, t.day, t.seq, t.number, t.status, t.source, t.priority, t.issued_ts,
-            t.arrived_ts, t.rank_ts, int(t.front), t.front_ts, t.due_ts, t.target_counter, t.counter, t.called_ts,
-            t.serving_ts, t.closed_ts, t.recalls, int(t.requeued), t.transfers, t.id_masked, t.device, id_hash,
+            t.id,
+            t.site,
+            t.service,
+            t.day,
+            t.seq,
+            t.number,
+            t.status,
+            t.source,
+            t.priority,
+            t.issued_ts,
+            t.arrived_ts,
+            t.rank_ts,
+            int(t.front),
+            t.front_ts,
+            t.due_ts,
+            t.target_counter,
+            t.counter,
+            t.called_ts,
+            t.serving_ts,
+            t.closed_ts,
+            t.recalls,
+            int(t.requeued),
+            t.transfers,
+            t.id_masked,
+            t.device,
+            id_hash,
         ),
-    )  # fmt: skip
+    )
 
 
 def ticket(c: Conn, ticket_id: str) -> Ticket | None:
@@ -62,9 +98,7 @@ def ticket(c: Conn, ticket_id: str) -> Ticket | None:
 
 
 def ticket_by_number(c: Conn, site: str, day: str, number: str) -> Ticket | None:
-    row = c.one(
-        f"SELECT {TICKET_COLUMNS} FROM tickets WHERE site = ? AND day = ? AND number = ?", (site, day, number)
-    )
+    row = c.one(f"SELECT {TICKET_COLUMNS} FROM tickets WHERE site = ? AND day = ? AND number = ?", (site, day, number))
     return None if row is None else _ticket(row)
 
 
@@ -88,8 +122,10 @@ def update_ticket(c: Conn, ticket_id: str, **fields: Any) -> None:
 def candidates(c: Conn, site: str, services: Sequence[str], counter: str, now_ts: float) -> list[Candidate]:
     """The few waiting tickets that can be first for ``counter``: a handful of rows, not the queue."""
     cols = "id, number, service, priority, arrived_ts, rank_ts, front, front_ts, due_ts, target_counter, requeued"
-    mine = f"(target_counter IS NULL OR target_counter = ?) AND (service IN ({', '.join('?' * len(services))}) " \
-        "OR target_counter = ?)"  # fmt: skip
+    mine = (
+        f"(target_counter IS NULL OR target_counter = ?) AND (service IN ({', '.join('?' * len(services))}) "
+        "OR target_counter = ?)"
+    )
     args = (counter, *services, counter)
     rows: list[Any] = []
     rows += c.execute(
@@ -116,12 +152,20 @@ def candidates(c: Conn, site: str, services: Sequence[str], counter: str, now_ts
         ).fetchall()
     return [
         Candidate(
-            id=r["id"], number=r["number"], service=r["service"], priority=r["priority"],
-            arrived_ts=r["arrived_ts"], rank_ts=r["rank_ts"], front=bool(r["front"]), front_ts=r["front_ts"],
-            due_ts=r["due_ts"], target_counter=r["target_counter"], requeued=bool(r["requeued"]),
+            id=r["id"],
+            number=r["number"],
+            service=r["service"],
+            priority=r["priority"],
+            arrived_ts=r["arrived_ts"],
+            rank_ts=r["rank_ts"],
+            front=bool(r["front"]),
+            front_ts=r["front_ts"],
+            due_ts=r["due_ts"],
+            target_counter=r["target_counter"],
+            requeued=bool(r["requeued"]),
         )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def people_ahead(c: Conn, t: Ticket, now_ts: float) -> int:
@@ -191,8 +235,9 @@ def ensure_counters(c: Conn, rows: Iterable[tuple[str, str]]) -> None:
 
 
 def counter(c: Conn, counter_id: str) -> CounterRow | None:
-    row = c.one("SELECT id, site, state, pause_reason, state_ts, clerk, current FROM counters WHERE id = ?",
-                (counter_id,))  # fmt: skip
+    row = c.one(
+        "SELECT id, site, state, pause_reason, state_ts, clerk, current FROM counters WHERE id = ?", (counter_id,)
+    )
     return None if row is None else CounterRow(**dict(row))
 
 
@@ -204,8 +249,9 @@ def site_counters(c: Conn, site: str) -> list[CounterRow]:
 
 
 def counter_of_clerk(c: Conn, clerk: str) -> CounterRow | None:
-    row = c.one("SELECT id, site, state, pause_reason, state_ts, clerk, current FROM counters WHERE clerk = ?",
-                (clerk,))  # fmt: skip
+    row = c.one(
+        "SELECT id, site, state, pause_reason, state_ts, clerk, current FROM counters WHERE clerk = ?", (clerk,)
+    )
     return None if row is None else CounterRow(**dict(row))
 
 
@@ -227,8 +273,15 @@ def _event(site: str, r: Any) -> Event:
 
     from core.clock import TZ
 
-    return Event(site, r["seq"], r["type"], dt.datetime.fromtimestamp(r["at_ts"], TZ), json.loads(r["data"]),
-                 r["actor"], r["ticket"])  # fmt: skip
+    return Event(
+        site,
+        r["seq"],
+        r["type"],
+        dt.datetime.fromtimestamp(r["at_ts"], TZ),
+        json.loads(r["data"]),
+        r["actor"],
+        r["ticket"],
+    )
 
 
 def events_since(c: Conn, site: str, since: int, upto: int, limit: int) -> list[Event]:
@@ -264,8 +317,10 @@ def user(c: Conn, username: str) -> Any:
 
 
 def insert_token(c: Conn, token_hash: str, username: str, now_ts: float, expires_ts: float) -> None:
-    c.execute("INSERT INTO tokens (token_hash, username, created_ts, expires_ts) VALUES (?, ?, ?, ?)",
-              (token_hash, username, now_ts, expires_ts))  # fmt: skip
+    c.execute(
+        "INSERT INTO tokens (token_hash, username, created_ts, expires_ts) VALUES (?, ?, ?, ?)",
+        (token_hash, username, now_ts, expires_ts),
+    )
 
 
 def token_user(c: Conn, token_hash: str, now_ts: float) -> Any:
