@@ -25,8 +25,8 @@ class Subscriber:
         self.overflowed = False
 
     def end(self) -> None:
-        """Wake the sender with the end marker (queue cleared if full)."""
-        while self.queue.full():
+        """Stop the sender at once: drop what is queued and put the end marker."""
+        while not self.queue.empty():
             self.queue.get_nowait()
         self.queue.put_nowait(None)
 
