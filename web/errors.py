@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -10,6 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from core import errors as e
 
+log = logging.getLogger("hall.web")
 STATUS: list[tuple[type[e.HallError], int]] = [
     (e.InvalidInput, 422),
     (e.NotFound, 404),
@@ -66,4 +69,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, sqlite3.IntegrityError):  # a uniqueness rule of the schema held the line
+        return error_response(409, "conflict", "与现有记录冲突 / conflicts with an existing record")
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
     return error_response(500, "internal_error", "服务器内部错误 / internal server error")
