@@ -53,6 +53,19 @@ class Matter(Struct, frozen=True, kw_only=True):
     documents: list[str] = []
 
 
+class Booking(Struct, frozen=True, kw_only=True):
+    """Online booking of a service: slots, capacity and the booking horizon (SPEC 5)."""
+
+    slot_minutes: int = 30
+    # Places per slot, Monday..Sunday; a date override or a special date can change it.
+    capacity: list[int] = msgspec.field(default_factory=lambda: [4, 4, 4, 4, 4, 0, 0])
+    opens_days: int = 30  # bookable up to this many days ahead...
+    release: str = "00:00"  # ...from this local time
+    closes_before: str = "16:00"  # booking for a day closes at this time the day before
+    checkin_early_minutes: int = 30
+    checkin_late_minutes: int = 15
+
+
 class Service(Struct, frozen=True, kw_only=True):
     id: str
     prefix: str
@@ -66,6 +79,7 @@ class Service(Struct, frozen=True, kw_only=True):
     no_show: NoShowPolicy = "void"
     requeue_after: int = 3
     guide: list[Matter] = []
+    booking: Booking | None = None
 
 
 class Counter(Struct, frozen=True, kw_only=True):
@@ -92,6 +106,25 @@ class Site(Struct, frozen=True, kw_only=True):
     displays: list[Device] = []
 
 
+class SpecialDate(Struct, frozen=True, kw_only=True):
+    """A popular date (5月20日, 七夕, 2月14日): longer hours and more places at some sites."""
+
+    date: str
+    name: str
+    sites: list[str]
+    open: str
+    close: str
+    capacity: int
+
+
+class NoShowRule(Struct, frozen=True, kw_only=True):
+    """``count`` booking no-shows within ``within_days`` block new bookings for ``block_days``."""
+
+    count: int = 2
+    within_days: int = 30
+    block_days: int = 15
+
+
 class Policy(Struct, frozen=True, kw_only=True):
     green_age: int = 70
     green_bonus_minutes: float = 20.0
@@ -100,6 +133,9 @@ class Policy(Struct, frozen=True, kw_only=True):
     # Recent service durations used for the wait estimate.
     estimate_window: int = 20
     token_hours: float = 12.0
+    booking_no_show: NoShowRule = NoShowRule()
+    # Days after which personal data of closed tickets and appointments is purged.
+    retention_days: int = 30
 
 
 class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True):
@@ -107,6 +143,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True
     policy: Policy = Policy()
     services: list[Service]
     sites: list[Site]
+    special_dates: list[SpecialDate] = []
 
     def __post_init__(self) -> None:
         self._idx = _Index(self)
@@ -120,6 +157,9 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True
     def counter(self, counter_id: str) -> tuple[Site, Counter] | None:
         return self._idx.counters.get(counter_id)
 
+    def special_date(self, site_id: str, day: str) -> SpecialDate | None:
+        return self._idx.special.get((site_id, day))
+
     def device(self, device_id: str) -> tuple[Site, str, Device] | None:
         """The site, kind (``kiosk`` or ``display``) and device for an id."""
         return self._idx.devices.get(device_id)
@@ -130,6 +170,7 @@ class _Index:
         self.sites = {s.id: s for s in cfg.sites}
         self.services = {s.id: s for s in cfg.services}
         self.counters = {c.id: (s, c) for s in cfg.sites for c in s.counters}
+        self.special = {(sid, sd.date): sd for sd in cfg.special_dates for sid in sd.sites}
         self.devices: dict[str, tuple[Site, str, Device]] = {}
         for s in cfg.sites:
             for d in s.kiosks:
@@ -160,6 +201,15 @@ def _check(cfg: Config) -> None:
         prefixes.add(svc.prefix)
         if svc.minutes <= 0 or svc.parties < 1 or svc.daily_cap < 1:
             raise ConfigError(f"{path}: minutes, parties and daily_cap must be positive")
+        if svc.booking is not None:
+            b = svc.booking
+            if len(b.capacity) != 7 or min(b.capacity) < 0:
+                raise ConfigError(f"{path}.booking.capacity: seven numbers >= 0, Monday to Sunday")
+            if not 5 <= b.slot_minutes <= 240:
+                raise ConfigError(f"{path}.booking.slot_minutes: between 5 and 240")
+            for field in ("release", "closes_before"):
+                if not _HHMM.match(getattr(b, field)):
+                    raise ConfigError(f"{path}.booking.{field}: {getattr(b, field)!r} is not HH:MM")
     services = {s.id for s in cfg.services}
     for i, site in enumerate(cfg.sites):
         path = f"$.sites[{i}]"
@@ -201,6 +251,22 @@ def _check(cfg: Config) -> None:
                 unique(dev.id, f"{path}.{key}[{j}]")
 
 
+def _check_special_dates(cfg: Config) -> None:
+    sites = {s.id for s in cfg.sites}
+    for i, sd in enumerate(cfg.special_dates):
+        path = f"$.special_dates[{i}]"
+        try:
+            dt.date.fromisoformat(sd.date)
+        except ValueError:
+            raise ConfigError(f"{path}.date: {sd.date!r} is not YYYY-MM-DD") from None
+        for field in ("open", "close"):
+            if not _HHMM.match(getattr(sd, field)):
+                raise ConfigError(f"{path}.{field}: {getattr(sd, field)!r} is not HH:MM")
+        for j, sid in enumerate(sd.sites):
+            if sid not in sites:
+                raise ConfigError(f"{path}.sites[{j}]: unknown site {sid!r}")
+
+
 def parse(text: str | bytes) -> Config:
     """Decode and check a configuration.
 
@@ -213,6 +279,7 @@ def parse(text: str | bytes) -> Config:
     except msgspec.DecodeError as e:
         raise ConfigError(f"not valid TOML: {e}") from None
     _check(cfg)
+    _check_special_dates(cfg)
     return cfg
 
 

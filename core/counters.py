@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from core import store
+from core import appointments, store
 from core.calling import bonus_minutes, choose
 from core.config import Counter, Site
 from core.errors import (
@@ -182,6 +182,7 @@ def done(tx: Tx, counter_id: str, clerk: str) -> Ticket:
         t = start(tx, counter_id, clerk)
     store.update_ticket(tx, t.id, status="done", closed_ts=tx.now.timestamp())
     store.update_counter(tx, counter_id, current=None)
+    appointments.on_ticket_closed(tx, t.id, "done")
     return _ticket_event(tx, "ticket.done", t.id, clerk)
 
 

@@ -106,3 +106,61 @@ class CounterNotOpen(Conflict):
 
 class CounterTaken(Conflict):
     code = "counter_taken"
+
+
+class NotBookable(Conflict):
+    code = "not_bookable"
+
+
+class InvalidSlot(InvalidInput):
+    code = "invalid_slot"
+
+
+class OutsideHorizon(InvalidInput):
+    code = "outside_horizon"
+
+
+class SlotPast(InvalidInput):
+    code = "slot_past"
+
+
+class SlotFull(Conflict):
+    code = "slot_full"
+
+
+class DuplicateBooking(Conflict):
+    code = "duplicate_booking"
+
+
+class BookingBlocked(Forbidden):
+    code = "booking_blocked"
+
+
+class AppointmentNotFound(NotFound):
+    code = "appointment_not_found"
+
+
+class InvalidPhone(InvalidInput):
+    code = "invalid_phone"
+
+
+class OutsideDivorceWindow(Conflict):
+    code = "outside_divorce_window"
+
+
+class TooEarly(Conflict):
+    code = "too_early"
+
+
+class TooLate(Conflict):
+    code = "too_late"
+
+
+class PartiesPending(Conflict):
+    """Every party of a marriage appointment must check in in person."""
+
+    code = "parties_pending"
+
+
+class AppointmentClosed(Conflict):
+    code = "appointment_closed"

@@ -64,7 +64,8 @@ def _env() -> Environment:
 
 def _page_context(request: Request) -> dict[str, Any]:
     def lang_url(lang: str) -> str:
-        return str(request.url.include_query_params(lang=lang).replace(scheme=None, netloc=None))
+        url = request.url.include_query_params(lang=lang)
+        return f"{url.path}?{url.query}"
 
     def csrf_token() -> str:
         from web import csrf
@@ -107,6 +108,9 @@ def render(request: Request, name: str, ctx: dict[str, Any] | None = None, statu
     return i18n.remember(request, response)
 
 
+GENERIC_ERROR = N_("Something went wrong")
+
+
 def error_page(request: Request, status_code: int, detail: str = "") -> Response:
     """A readable error page (used for HTTP errors on pages too, see web/errors.py)."""
     titles = {
@@ -117,7 +121,7 @@ def error_page(request: Request, status_code: int, detail: str = "") -> Response
         405: N_("Not allowed"),
     }
     t = i18n.translations_for(request)
-    title = t.gettext(titles.get(status_code, N_("Something went wrong")))
+    title = t.gettext(titles.get(status_code, GENERIC_ERROR))
     message = bilingual(detail, i18n.lang_of(request)) if detail else ""
     return render(request, "error.html", {"status": status_code, "title": title, "message": message},
                   status_code=status_code)  # fmt: skip
@@ -151,14 +155,14 @@ KIOSK_JS = {
     "no_token": N_("This kiosk is not set up yet (no device token). Please ask the staff."),
     "help_sent": N_("A member of staff is on the way."),
     "existing": N_("You already hold a ticket for this service: here it is again."),
-    "people_ahead": N_("%(n)s people ahead of you"),
-    "counters_list": N_("Counters %(list)s"),
+    "people_ahead": N_("%(n)s ahead"),
     "priority_elderly": N_("Green channel: senior"),
     "priority_disabled": N_("Green channel: disability"),
     "priority_pregnant": N_("Green channel: pregnancy"),
     "priority_military": N_("Green channel: military"),
     "qr_alt": N_("QR code to follow this ticket on a phone"),
     "list_sep": N_(", "),
+    "counters_list": N_("Counters %(list)s"),
 }
 
 
@@ -195,7 +199,7 @@ async def display(request: Request) -> Response:
     return render(request, "display.html", {"site": detail}, js=DISPLAY_JS)
 
 
-TICKET_JS = {"people_ahead": N_("%(n)s people ahead of you")}
+TICKET_JS: dict[str, str] = {}
 
 
 def _ticket(r: Reader, ticket_id: str, base: str) -> dict[str, Any] | None:

@@ -22,6 +22,7 @@ from web.pages import bilingual, error_page, hall_of, render
 
 SESSION_KEY = "staff"
 SUPERVISORS = ("supervisor", "admin")
+FORM_EXPIRED = "表单已过期，请刷新页面后重试 / the form has expired: reload the page and try again"
 
 
 def staff(request: Request) -> dict[str, Any] | None:
@@ -71,7 +72,7 @@ async def login(request: Request) -> Response:
     try:
         form = await csrf.checked_form(request)
     except csrf.CsrfFailed:
-        return error_page(request, 403, "表单已过期，请刷新页面后重试 / the form has expired: reload the page and try again")
+        return error_page(request, 403, FORM_EXPIRED)
     next_url = safe_next(str(form.get("next") or ""))
     username = str(form.get("username") or "").strip()
     password = str(form.get("password") or "")
@@ -94,7 +95,7 @@ async def logout(request: Request) -> Response:
     try:
         await csrf.checked_form(request)
     except csrf.CsrfFailed:
-        return error_page(request, 403, "表单已过期，请刷新页面后重试 / the form has expired: reload the page and try again")
+        return error_page(request, 403, FORM_EXPIRED)
     who = request.session.get(SESSION_KEY)
     request.session.clear()
     if isinstance(who, dict) and isinstance(who.get("token"), str):
@@ -125,7 +126,6 @@ COUNTER_JS = {
     "last_ticket": N_("Last: %(number)s, %(status)s"),
     "choose_target": N_("Choose a service or a counter."),
     "enter_number": N_("Enter a ticket number such as A001."),
-    "called_at": N_("Called at %(time)s"),
 }
 
 

@@ -81,10 +81,11 @@ class Tx:
 class Reader:
     """A read connection: what a read function ``f(reader, ...)`` sees."""
 
-    def __init__(self, conn: sqlite3.Connection, config: Config, now: dt.datetime) -> None:
+    def __init__(self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes) -> None:
         self.conn = conn
         self.config = config
         self.now = now
+        self.secret = secret
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -214,7 +215,7 @@ class Store:
         conn = self._reader()
         conn.execute("BEGIN")
         try:
-            return fn(Reader(conn, self.config, self.clock.now()), *args, **kwargs)
+            return fn(Reader(conn, self.config, self.clock.now(), self.secret), *args, **kwargs)
         finally:
             conn.execute("COMMIT")
 

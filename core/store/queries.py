@@ -27,6 +27,7 @@ TICKET_COLUMNS = (
 _UPDATABLE = frozenset(
     [
         "status",
+        "appointment",
         "service",
         "rank_ts",
         "front",

@@ -129,6 +129,94 @@ def m0001(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0002_appointments")
+def m0002(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        ALTER TABLE tickets ADD COLUMN appointment TEXT;
+
+        -- places taken per slot; the capacity comes from config or an override at booking time
+        CREATE TABLE slot_usage (
+            site TEXT NOT NULL, service TEXT NOT NULL, start_ts REAL NOT NULL, booked INTEGER NOT NULL,
+            PRIMARY KEY (site, service, start_ts)
+        ) WITHOUT ROWID;
+        -- a supervisor's per-date change of places per slot and/or hours
+        CREATE TABLE slot_overrides (
+            site TEXT NOT NULL, service TEXT NOT NULL, day TEXT NOT NULL,
+            capacity INTEGER, open TEXT, close TEXT, note TEXT, by TEXT, at_ts REAL,
+            PRIMARY KEY (site, service, day)
+        ) WITHOUT ROWID;
+        -- admin-edited holidays and adjusted working days, over the calendar package
+        CREATE TABLE calendar_overrides (
+            day TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('holiday', 'workday')), note TEXT
+        );
+
+        CREATE TABLE appointments (
+            id TEXT PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,          -- booking code shown and printed
+            site TEXT NOT NULL,
+            service TEXT NOT NULL,
+            day TEXT NOT NULL,
+            start_ts REAL NOT NULL,
+            end_ts REAL NOT NULL,
+            status TEXT NOT NULL,               -- booked, checked_in, completed, cancelled, no_show
+            created_ts REAL NOT NULL,
+            updated_ts REAL NOT NULL,
+            ticket TEXT,
+            divorce_case TEXT
+        );
+        CREATE INDEX appointments_day ON appointments (site, day, service);
+        CREATE INDEX appointments_open ON appointments (start_ts) WHERE status = 'booked';
+
+        CREATE TABLE applicants (
+            appointment TEXT NOT NULL REFERENCES appointments (id),
+            idx INTEGER NOT NULL,
+            name TEXT,                          -- purged after retention
+            id_hash TEXT NOT NULL,              -- HMAC of the ID number
+            id_masked TEXT NOT NULL,
+            phone TEXT,                         -- purged after retention
+            phone_hash TEXT NOT NULL,
+            checked_in_ts REAL,
+            PRIMARY KEY (appointment, idx)
+        ) WITHOUT ROWID;
+        CREATE INDEX applicants_id ON applicants (id_hash);
+        CREATE INDEX applicants_phone ON applicants (phone_hash);
+
+        CREATE TABLE divorce_cases (
+            id TEXT PRIMARY KEY,
+            site TEXT NOT NULL,
+            received_day TEXT NOT NULL,
+            cooling_end TEXT NOT NULL,
+            window_start TEXT NOT NULL,
+            window_end TEXT NOT NULL,
+            status TEXT NOT NULL,               -- cooling, open, completed, withdrawn
+            party_a TEXT NOT NULL,              -- id hashes, sorted
+            party_b TEXT NOT NULL,
+            created_ts REAL NOT NULL,
+            closed_ts REAL,
+            closed_reason TEXT
+        );
+        CREATE INDEX divorce_cases_parties ON divorce_cases (party_a, party_b);
+
+        -- notifications to send (SPEC 5): retried, never lost on restart
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            appointment TEXT,
+            ticket TEXT,
+            phone TEXT,                         -- purged once sent and past retention
+            payload TEXT NOT NULL,
+            due_ts REAL NOT NULL,
+            created_ts REAL NOT NULL,
+            sent_ts REAL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (due_ts) WHERE sent_ts IS NULL;
+        """
+    )
+
+
 def migrate(path: str | Path) -> None:
     """Apply pending migrations; WAL mode is set once for the file."""
     db = sqlite_utils.Database(path)

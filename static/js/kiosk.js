@@ -210,7 +210,7 @@ function showResult(ticket) {
   $("#r-ahead").textContent = t("people_ahead", { n: ticket.people_ahead });
   $("#r-wait").textContent = ticket.estimated_wait_minutes === null || ticket.estimated_wait_minutes === undefined
     ? t("no_estimate") : t("minutes", { n: ticket.estimated_wait_minutes });
-  $("#r-counters").textContent = (ticket.counters || []).map((n) => t("counter_n", { n })).join(t("list_sep"));
+  $("#r-counters").textContent = t("counters_list", { list: (ticket.counters || []).join(t("list_sep")) });
   const existing = $("#r-existing");
   existing.hidden = !ticket.existing;
   existing.textContent = ticket.existing ? t("existing") : "";

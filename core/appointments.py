@@ -1,0 +1,507 @@
+"""Appointments (SPEC 5): booking, lookup, cancel, reschedule, check-in, no-shows.
+
+Every change is one write job on the writer thread: a booking checks its limits and takes
+its place with one conditional statement in the same transaction, so a rush for the last
+places books exactly the capacity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from core import divorce, identity, tickets
+from core.clock import TZ
+from core.config import Service, Site
+from core.errors import (
+    AppointmentClosed,
+    AppointmentNotFound,
+    BookingBlocked,
+    DuplicateBooking,
+    InvalidInput,
+    InvalidPhone,
+    InvalidSlot,
+    NotBookable,
+    OutsideDivorceWindow,
+    OutsideHorizon,
+    SlotFull,
+    SlotPast,
+    TooEarly,
+    TooLate,
+)
+from core.hours import local_day
+from core.model import iso
+from core.slots import Override, Slot, bookable, closes_at, day_slots, opens_at
+from core.store import booking as sql
+from core.store import queries
+from core.store.db import Reader, Tx
+
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
+_PHONE = re.compile(r"^1[3-9]\d{9}$")
+ACTIVE = ("booked", "checked_in")
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str
+    phone: str
+
+
+def phone_hash(secret: bytes, phone: str) -> str:
+    return identity.keyed_hash(secret, "tel:" + phone)
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def _bookable_service(c: Tx | Reader, site_id: str, service_id: str) -> tuple[Site, Service]:
+    site, service = tickets.site_and_service(c, site_id, service_id)
+    if service.booking is None:
+        raise NotBookable("该业务不接受预约 / this service cannot be booked")
+    return site, service
+
+
+def _override(c: Tx | Reader, site: str, service: str, day: dt.date) -> Override | None:
+    row = sql.override(c, site, service, day.isoformat())
+    return None if row is None else Override(row["capacity"], row["open"], row["close"])
+
+
+def slots_of_day(c: Tx | Reader, site_id: str, service_id: str, day: dt.date) -> list[tuple[Slot, int]]:
+    """The day's slots with places left."""
+    site, _ = _bookable_service(c, site_id, service_id)
+    slots = day_slots(c.config, site, service_id, day, _override(c, site_id, service_id, day))
+    if not slots:
+        return []
+    used = sql.usage(c, site_id, service_id, slots[0].start.timestamp(), slots[-1].end.timestamp())
+    return [(s, max(0, s.capacity - used.get(s.start.timestamp(), 0))) for s in slots]
+
+
+def slots_view(r: Reader, site_id: str, service_id: str, day: dt.date) -> list[dict[str, Any]]:
+    """``GET .../slots``: every slot of the day; ``remaining`` is 0 outside the booking horizon."""
+    _, service = _bookable_service(r, site_id, service_id)
+    assert service.booking is not None
+    open_now = bookable(service.booking, day, r.now)
+    return [
+        {
+            "start": s.start.isoformat(),
+            "end": s.end.isoformat(),
+            "capacity": s.capacity,
+            "remaining": left if open_now and s.start > r.now else 0,
+        }
+        for s, left in slots_of_day(r, site_id, service_id, day)
+    ]
+
+
+def next_free(c: Tx | Reader, site_id: str, service_id: str, after: dt.datetime, limit: int = 3) -> list[str]:
+    """The next slots with places left, for a ``slot_full`` answer."""
+    _, service = _bookable_service(c, site_id, service_id)
+    assert service.booking is not None
+    out: list[str] = []
+    day = after.astimezone(TZ).date()
+    for i in range(service.booking.opens_days + 1):
+        d = day + dt.timedelta(days=i)
+        if not bookable(service.booking, d, c.now):
+            continue
+        out += [s.start.isoformat() for s, left in slots_of_day(c, site_id, service_id, d) if left and s.start > after]
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def _check_applicants(tx: Tx, service: Service, people: list[Applicant]) -> list[dict[str, Any]]:
+    if len(people) != service.parties:
+        raise InvalidInput(f"该业务需要 {service.parties} 位申请人 / this service needs {service.parties} applicant(s)")
+    out = []
+    for i, p in enumerate(people):
+        name = p.name.strip()
+        if not 1 <= len(name) <= 50:
+            raise InvalidInput(f"第{i + 1}位申请人姓名无效 / applicant {i + 1}: name is required", field="name")
+        number = identity.normalize(p.id_number)
+        phone = p.phone.strip().replace(" ", "").replace("-", "")
+        if not _PHONE.match(phone):
+            raise InvalidPhone(f"第{i + 1}位申请人手机号无效 / applicant {i + 1}: not a mainland mobile number")
+        out.append(
+            {
+                "name": name,
+                "id_hash": identity.keyed_hash(tx.secret, number),
+                "id_masked": identity.mask(number),
+                "phone": phone,
+                "phone_hash": phone_hash(tx.secret, phone),
+            }
+        )
+    if len({p["id_hash"] for p in out}) != len(out):
+        raise InvalidInput("申请人不能重复 / the applicants must be different people")
+    return out
+
+
+def _check_blocked(tx: Tx, people: list[dict[str, Any]]) -> None:
+    rule = tx.config.policy.booking_no_show
+    since = tx.now - dt.timedelta(days=rule.within_days)
+    starts = sql.no_shows_since(
+        tx, [p["id_hash"] for p in people], [p["phone_hash"] for p in people], since.timestamp()
+    )
+    if len(starts) >= rule.count:
+        until = dt.datetime.fromtimestamp(starts[0], TZ).date() + dt.timedelta(days=rule.block_days)
+        if local_day(tx.now) <= until:
+            raise BookingBlocked(
+                f"{rule.within_days}天内爽约{len(starts)}次，{until:%Y-%m-%d}前不能预约 / "
+                f"{len(starts)} missed appointments in {rule.within_days} days: booking is blocked until {until}",
+                until=until.isoformat(),
+            )
+
+
+def _divorce_case_for(tx: Tx, site: Site, people: list[dict[str, Any]], day: dt.date) -> str:
+    """离婚登记(发证) needs the couple's open case at this registry, inside its window."""
+    a, b = sorted(p["id_hash"] for p in people)
+    case = sql.case_for_parties(tx, site.id, a, b)
+    if case is None:
+        raise OutsideDivorceWindow("未找到本登记处受理的离婚申请 / no divorce application received here for these two")
+    start, end = dt.date.fromisoformat(case["window_start"]), dt.date.fromisoformat(case["window_end"])
+    if not start <= day <= end:
+        raise OutsideDivorceWindow(
+            f"只能在 {start} 至 {end} 之间预约 / bookable only from {start} to {end}",
+            window_start=start.isoformat(),
+            window_end=end.isoformat(),
+        )
+    return str(case["id"])
+
+
+def _find_slot(tx: Tx, site: Site, service: Service, start: dt.datetime) -> Slot:
+    day = start.astimezone(TZ).date()
+    assert service.booking is not None
+    for s in day_slots(tx.config, site, service.id, day, _override(tx, site.id, service.id, day)):
+        if s.start == start:
+            if s.start <= tx.now:
+                raise SlotPast("该时段已过 / this slot has passed")
+            if not bookable(service.booking, day, tx.now):
+                first, last = opens_at(service.booking, day), closes_at(service.booking, day)
+                raise OutsideHorizon(
+                    f"该日可预约时间为 {first:%m-%d %H:%M} 至 {last:%m-%d %H:%M} / "
+                    f"booking for this day is open from {first:%Y-%m-%d %H:%M} to {last:%Y-%m-%d %H:%M}",
+                    opens_at=first.isoformat(),
+                    closes_at=last.isoformat(),
+                )
+            return s
+    raise InvalidSlot("没有这个预约时段 / there is no such slot")
+
+
+def _take(tx: Tx, site: Site, service: Service, slot: Slot) -> None:
+    if not sql.take_place(tx, site.id, service.id, slot.start.timestamp(), slot.capacity):
+        raise SlotFull("该时段已约满 / this slot is full", next_free=next_free(tx, site.id, service.id, slot.start))
+
+
+def book(tx: Tx, site_id: str, service_id: str, start: dt.datetime, people: list[Applicant]) -> dict[str, Any]:
+    """Book a slot for the applicants; returns the appointment as its holder sees it.
+
+    :raises SlotFull: no place left (with ``next_free`` slots).
+    :raises DuplicateBooking: an applicant already has an active booking for this service.
+    :raises BookingBlocked: too many recent no-shows.
+    """
+    site, service = _bookable_service(tx, site_id, service_id)
+    slot = _find_slot(tx, site, service, start)
+    checked = _check_applicants(tx, service, people)
+    for p in checked:
+        if (held := sql.active_for_identity(tx, service.id, p["id_hash"])) is not None:
+            raise DuplicateBooking(
+                f"{p['id_masked']} 已有该业务的预约 / already holds a booking for this service",
+                code=held["code"][:2] + "******",
+            )
+    _check_blocked(tx, checked)
+    case_id = _divorce_case_for(tx, site, checked, slot.start.date()) if service.id == "divorce-issue" else None
+    _take(tx, site, service, slot)
+    now = tx.now.timestamp()
+    appt: dict[str, Any] = {
+        "id": secrets.token_urlsafe(12),
+        "code": new_code(),
+        "site": site.id,
+        "service": service.id,
+        "day": slot.start.date().isoformat(),
+        "start_ts": slot.start.timestamp(),
+        "end_ts": slot.end.timestamp(),
+        "status": "booked",
+        "created_ts": now,
+        "updated_ts": now,
+        "ticket": None,
+        "divorce_case": case_id,
+    }
+    sql.insert_appointment(tx, appt, checked)
+    _notify_booked(tx, appt, checked)
+    return view(tx, sql.appointment(tx, appt["id"]))
+
+
+def _notify_booked(tx: Tx, appt: dict[str, Any], people: list[dict[str, Any]]) -> None:
+    service = tx.config.service(appt["service"])
+    site = tx.config.site(appt["site"])
+    assert service is not None and site is not None
+    start = dt.datetime.fromtimestamp(appt["start_ts"], TZ)
+    payload = {"code": appt["code"], "site": site.name, "service": service.name, "start": start.isoformat()}
+    reminder = dt.datetime.combine(start.date() - dt.timedelta(days=1), dt.time(10, 0), TZ)
+    now = tx.now.timestamp()
+    for p in people:
+        sql.enqueue(tx, "booking.confirmed", payload, now, now, appointment=appt["id"], phone=p["phone"])
+        sql.enqueue(
+            tx,
+            "booking.reminder",
+            payload,
+            max(now, reminder.timestamp()),
+            now,
+            appointment=appt["id"],
+            phone=p["phone"],
+        )
+
+
+# -- lookup, cancel, reschedule ----------------------------------------------------------
+def _verified(c: Tx | Reader, code: str, verify: str) -> Any:
+    """The appointment for a code, if ``verify`` is an applicant's ID last 4 or phone."""
+    row = sql.appointment_by_code(c, code.strip().upper())
+    verify = verify.strip().upper()
+    if row is not None and verify:
+        for p in sql.applicants(c, row["id"]):
+            if p["id_masked"][-4:] == verify or phone_hash(c.secret, verify) == p["phone_hash"]:
+                return row
+    raise AppointmentNotFound("预约码或验证信息不正确 / no booking matches this code and verification")
+
+
+def view(c: Tx | Reader, row: Any) -> dict[str, Any]:
+    site = c.config.site(row["site"])
+    service = c.config.service(row["service"])
+    assert site is not None and service is not None
+    people = sql.applicants(c, row["id"])
+    ticket = queries.ticket(c, row["ticket"]) if row["ticket"] else None
+    return {
+        "id": row["id"],
+        "code": row["code"],
+        "site": row["site"],
+        "site_name": site.name,
+        "service": row["service"],
+        "service_name": service.name,
+        "service_name_en": service.name_en,
+        "start": iso(row["start_ts"]),
+        "end": iso(row["end_ts"]),
+        "status": row["status"],
+        "applicants": [
+            {
+                "name": _mask_name(p["name"]),
+                "id_masked": p["id_masked"],
+                "phone": _mask_phone(p["phone"]),
+                "checked_in": p["checked_in_ts"] is not None,
+            }
+            for p in people
+        ],
+        "ticket": None if ticket is None else {"id": ticket.id, "number": ticket.number, "status": ticket.status},
+    }
+
+
+def _mask_name(name: str | None) -> str:
+    if not name:
+        return ""
+    return name[0] + "*" * (len(name) - 1)
+
+
+def _mask_phone(phone: str | None) -> str:
+    return "" if not phone else phone[:3] + "****" + phone[-4:]
+
+
+def lookup(r: Reader, code: str, verify: str) -> dict[str, Any]:
+    return view(r, _verified(r, code, verify))
+
+
+def cancel(tx: Tx, code: str, verify: str) -> dict[str, Any]:
+    row = _verified(tx, code, verify)
+    if row["status"] != "booked":
+        raise AppointmentClosed(f"预约状态为 {row['status']}，不能取消 / a {row['status']} booking cannot be cancelled")
+    sql.release_place(tx, row["site"], row["service"], row["start_ts"])
+    sql.update_appointment(tx, row["id"], status="cancelled", updated_ts=tx.now.timestamp())
+    return view(tx, sql.appointment(tx, row["id"]))
+
+
+def reschedule(tx: Tx, code: str, verify: str, start: dt.datetime) -> dict[str, Any]:
+    row = _verified(tx, code, verify)
+    if row["status"] != "booked":
+        raise AppointmentClosed(f"预约状态为 {row['status']}，不能改期 / a {row['status']} booking cannot be moved")
+    site, service = _bookable_service(tx, row["site"], row["service"])
+    slot = _find_slot(tx, site, service, start)
+    if row["divorce_case"]:
+        case = sql.case(tx, row["divorce_case"])
+        if not case["window_start"] <= slot.start.date().isoformat() <= case["window_end"]:
+            raise OutsideDivorceWindow(
+                f"只能在 {case['window_start']} 至 {case['window_end']} 之间 / "
+                f"only from {case['window_start']} to {case['window_end']}"
+            )
+    _take(tx, site, service, slot)
+    sql.release_place(tx, row["site"], row["service"], row["start_ts"])
+    sql.update_appointment(
+        tx,
+        row["id"],
+        start_ts=slot.start.timestamp(),
+        end_ts=slot.end.timestamp(),
+        day=slot.start.date().isoformat(),
+        updated_ts=tx.now.timestamp(),
+    )
+    return view(tx, sql.appointment(tx, row["id"]))
+
+
+# -- check-in ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CheckIn:
+    appointment: dict[str, Any]
+    ticket: Any  # core.model.Ticket once every party is in, else None
+    pending: tuple[str, ...] = ()  # masked IDs of the parties still to check in
+
+
+def check_in(
+    tx: Tx,
+    site_id: str,
+    *,
+    code: str | None = None,
+    id_number: str | None = None,
+    actor: str = "kiosk",
+    device: str | None = None,
+) -> CheckIn:
+    """Check in by booking code (or the booking QR, which carries it) and/or an ID number.
+
+    Every party of a multi-party appointment checks in with their own ID (card or typed);
+    the ticket is issued, with appointment priority, when the last one does.
+
+    :raises TooEarly: more than the early margin before the slot (``come_back_at``).
+    :raises TooLate: past the late margin (``walk_in`` says whether a walk-in ticket is possible).
+    While a party is missing, the check-ins so far are kept and ``pending`` names who is left.
+    """
+    if not code and not id_number:
+        raise InvalidInput("请出示预约码或身份证 / give a booking code or an ID number")
+    id_hash = identity.keyed_hash(tx.secret, identity.normalize(id_number)) if id_number else None
+    today = local_day(tx.now).isoformat()
+    if code:
+        row = sql.appointment_by_code(tx, code.strip().upper())
+        if row is None or row["site"] != site_id:
+            raise AppointmentNotFound("本中心没有这个预约 / no such booking at this center")
+    else:
+        rows = sql.booked_today_for_identity(tx, site_id, today, id_hash or "")
+        if not rows:
+            raise AppointmentNotFound("您今天在本中心没有预约 / no booking for you here today")
+        row = min(rows, key=lambda r: abs(r["start_ts"] - tx.now.timestamp()))
+    if row["status"] == "checked_in" and row["ticket"]:
+        return CheckIn(view(tx, row), queries.ticket(tx, row["ticket"]))
+    if row["status"] != "booked":
+        raise AppointmentClosed(f"预约状态为 {row['status']} / this booking is {row['status']}")
+    service = tx.config.service(row["service"])
+    assert service is not None and service.booking is not None
+    start = dt.datetime.fromtimestamp(row["start_ts"], TZ)
+    back = start - dt.timedelta(minutes=service.booking.checkin_early_minutes)
+    if tx.now < back:
+        raise TooEarly(
+            f"请于 {back:%m-%d %H:%M} 后再来签到 / please check in from {back:%Y-%m-%d %H:%M}",
+            come_back_at=back.isoformat(),
+        )
+    if tx.now > start + dt.timedelta(minutes=service.booking.checkin_late_minutes):
+        raise TooLate("已超过签到时间 / too late to check in for this slot", walk_in=service.walk_in)
+    people = sql.applicants(tx, row["id"])
+    if id_hash is not None:
+        me = next((p for p in people if p["id_hash"] == id_hash), None)
+        if me is None:
+            raise AppointmentNotFound("该证件不在此预约中 / this ID is not on the booking")
+        sql.check_in_applicant(tx, row["id"], me["idx"], tx.now.timestamp())
+    elif len(people) == 1:
+        sql.check_in_applicant(tx, row["id"], 0, tx.now.timestamp())
+    people = sql.applicants(tx, row["id"])
+    pending = [p["id_masked"] for p in people if p["checked_in_ts"] is None]
+    if pending:
+        return CheckIn(view(tx, row), None, tuple(pending))
+    issued = tickets.issue(
+        tx,
+        site_id,
+        row["service"],
+        source="appointment",
+        actor=actor,
+        priority="appointment",
+        device=device,
+        due_ts=row["start_ts"],
+    )
+    queries.update_ticket(tx, issued.ticket.id, appointment=row["id"])
+    sql.update_appointment(tx, row["id"], status="checked_in", ticket=issued.ticket.id, updated_ts=tx.now.timestamp())
+    return CheckIn(view(tx, sql.appointment(tx, row["id"])), issued.ticket)
+
+
+# -- what happens later --------------------------------------------------------------------
+def on_ticket_closed(tx: Tx, ticket_id: str, status: str) -> None:
+    """A ticket from an appointment ended: complete it; 离婚登记申请 opens a divorce case."""
+    row = tx.one("SELECT id FROM appointments WHERE ticket = ?", (ticket_id,))
+    if row is None:
+        return
+    appt = sql.appointment(tx, row["id"])
+    if status != "done":
+        return
+    sql.update_appointment(tx, appt["id"], status="completed", updated_ts=tx.now.timestamp())
+    if appt["service"] == "divorce-apply":
+        open_divorce_case(tx, appt)
+    elif appt["service"] == "divorce-issue" and appt["divorce_case"]:
+        sql.close_case(tx, appt["divorce_case"], "completed", "issued", tx.now.timestamp())
+
+
+def open_divorce_case(tx: Tx, appt: Any) -> str:
+    people = sql.applicants(tx, appt["id"])
+    a, b = sorted(p["id_hash"] for p in people)
+    p = divorce.periods(local_day(tx.now), sql.calendar_overrides(tx))
+    case_id = hashlib.sha256(f"{appt['id']}:case".encode()).hexdigest()[:16]
+    sql.insert_case(
+        tx,
+        {
+            "id": case_id,
+            "site": appt["site"],
+            "received_day": p.received.isoformat(),
+            "cooling_end": p.cooling_end.isoformat(),
+            "window_start": p.window_start.isoformat(),
+            "window_end": p.window_end.isoformat(),
+            "status": "cooling",
+            "party_a": a,
+            "party_b": b,
+            "created_ts": tx.now.timestamp(),
+        },
+    )
+    return case_id
+
+
+def withdraw_case(tx: Tx, case_id: str, clerk: str) -> None:
+    """Either party withdraws during cooling-off (recorded by a clerk)."""
+    case = sql.case(tx, case_id)
+    if case is None:
+        raise AppointmentNotFound("没有这个离婚申请 / no such divorce case")
+    if local_day(tx.now).isoformat() > case["cooling_end"] or case["status"] not in ("cooling", "open"):
+        raise AppointmentClosed("冷静期已过或案件已结束 / the cooling-off period is over or the case is closed")
+    sql.close_case(tx, case_id, "withdrawn", f"withdrawn by a party, recorded by {clerk}", tx.now.timestamp())
+
+
+def sweep(tx: Tx) -> int:
+    """Appointments not checked in by the end of their window become no-shows; divorce cases
+    move from cooling-off to open and, past their window, are deemed withdrawn."""
+    n = 0
+    for row in sql.overdue_booked(tx, tx.now.timestamp() - 15 * 60):
+        service = tx.config.service(row["service"])
+        late = service.booking.checkin_late_minutes if service and service.booking else 15
+        if tx.now.timestamp() <= row["start_ts"] + late * 60:
+            continue
+        sql.update_appointment(tx, row["id"], status="no_show", updated_ts=tx.now.timestamp())
+        for p in sql.applicants(tx, row["id"]):
+            sql.enqueue(
+                tx,
+                "booking.no_show",
+                {"code": row["code"]},
+                tx.now.timestamp(),
+                tx.now.timestamp(),
+                appointment=row["id"],
+                phone=p["phone"],
+            )
+        n += 1
+    today = local_day(tx.now).isoformat()
+    for case in sql.open_cases(tx):
+        if today > case["window_end"]:
+            sql.close_case(tx, case["id"], "withdrawn", "deemed withdrawn: window passed", tx.now.timestamp())
+        elif today > case["cooling_end"] and case["status"] == "cooling":
+            sql.set_case_status(tx, case["id"], "open")
+    return n
