@@ -467,10 +467,10 @@ def open_divorce_case(tx: Tx, appt: Any) -> str:
     return case_id
 
 
-def withdraw_case(tx: Tx, case_id: str, clerk: str) -> None:
-    """Either party withdraws during cooling-off (recorded by a clerk)."""
+def withdraw_case(tx: Tx, case_id: str, clerk: str, clerk_site: str | None = None) -> None:
+    """Either party withdraws during cooling-off (recorded by a clerk of the registry)."""
     case = sql.case(tx, case_id)
-    if case is None:
+    if case is None or (clerk_site is not None and case["site"] != clerk_site):
         raise AppointmentNotFound("没有这个离婚申请 / no such divorce case")
     if local_day(tx.now).isoformat() > case["cooling_end"] or case["status"] not in ("cooling", "open"):
         raise AppointmentClosed("冷静期已过或案件已结束 / the cooling-off period is over or the case is closed")
@@ -505,3 +505,32 @@ def sweep(tx: Tx) -> int:
         elif today > case["cooling_end"] and case["status"] == "cooling":
             sql.set_case_status(tx, case["id"], "open")
     return n
+
+
+def notify_turn_near(tx: Tx, site_id: str, service_id: str, ahead_at_most: int = 3) -> None:
+    """Tell booked residents whose ticket has at most ``ahead_at_most`` people ahead, once."""
+    rows = tx.execute(
+        "SELECT t.id, t.appointment FROM tickets t WHERE t.site = ? AND t.service = ? AND t.status = 'waiting' "
+        "AND t.appointment IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM outbox o WHERE o.ticket = t.id AND o.kind = 'turn.near')",
+        (site_id, service_id),
+    ).fetchall()
+    site = tx.config.site(site_id)
+    for row in rows:
+        t = queries.ticket(tx, row["id"])
+        assert t is not None and site is not None
+        ahead = queries.people_ahead(tx, t, tx.now.timestamp())
+        if ahead > ahead_at_most:
+            continue
+        payload = {"site": site.name, "number": t.number, "ahead": ahead}
+        for p in sql.applicants(tx, row["appointment"]):
+            sql.enqueue(
+                tx,
+                "turn.near",
+                payload,
+                tx.now.timestamp(),
+                tx.now.timestamp(),
+                ticket=t.id,
+                appointment=row["appointment"],
+                phone=p["phone"],
+            )

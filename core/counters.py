@@ -155,6 +155,7 @@ def call_next(tx: Tx, counter_id: str, clerk: str) -> Called:
     )
     store.update_counter(tx, counter_id, current=cand.id)
     t = _ticket_event(tx, "ticket.called", cand.id, clerk, reason=reason)
+    appointments.notify_turn_near(tx, site.id, t.service)
     return Called(t, reason)
 
 

@@ -11,6 +11,7 @@ from babel.messages.pofile import read_po
 from starlette.testclient import TestClient
 
 from core import accounts
+from core.clock import ManualClock
 from tests.conftest import PASSWORD, Hall, _hash
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,3 +178,18 @@ def test_every_message_has_a_chinese_translation() -> None:
     with (ROOT / "locale/messages.pot").open("rb") as f:
         template = {m.id for m in read_po(f) if m.id}
     assert template <= {m.id for m in catalog if m.id}
+
+
+def test_kiosk_says_when_the_center_is_closed(client: TestClient, clock: ManualClock) -> None:
+    clock.advance(hours=11)  # 20:30
+    html = client.get("/kiosk/youyi-k1").text
+    assert re.search(r'<section id="screen-closed" class="screen"\s+aria', html)
+    assert re.search(r'<section id="screen-services" class="screen" hidden', html)
+    assert "08:30–16:30" in html
+
+
+def test_a_district_supervisor_chooses_a_site_first(client: TestClient) -> None:
+    sign_in(client, "district", role="supervisor", site=None)
+    html = client.get("/counter").text
+    assert "/counter?site=wusong" in html and "/counter/youyi-1" not in html
+    assert "/counter/wusong-3" in client.get("/counter?site=wusong").text

@@ -320,7 +320,8 @@ async def voice_call(request: Request) -> Response:
 
 
 async def openapi(request: Request) -> Response:
-    return JSONResponse(schemas.get_schema([Mount("/api/v1", routes=routes)]))
+    api = [r for r in request.app.routes if isinstance(r, Mount) and r.path == "/api/v1"]
+    return JSONResponse(schemas.get_schema(api))
 
 
 routes = [

@@ -18,13 +18,13 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from core import accounts, counters
+from core import accounts, appointments, counters, notify
 from core.clock import Clock
 from core.config import Config
 from core.errors import HallError
 from core.hours import local_day, window
 from core.store.db import Store
-from web import api, errors, pages, ws
+from web import api, booking_api, errors, pages, ws
 from web.auth import TokenCache
 from web.demo import Demo, walkins
 from web.hub import Hub
@@ -59,6 +59,7 @@ class Hall:
         self.store = Store(db_path, config, clock, secret, on_commit=self.hub.publish_threadsafe)
         self.tokens = TokenCache(self.store)
         self.voice = Voice()
+        self.sink: notify.Sink = notify.LogSink(db_path.parent / "notifications.log")
 
     async def login(self, username: str, password: str) -> tuple[str, accounts.Principal, dt.datetime]:
         """Check a password (off the event loop) and issue a bearer token."""
@@ -71,8 +72,17 @@ class Hall:
 
 
 async def housekeeping(hall: Hall, every: float = 15.0) -> None:
-    """Expire open tickets at closing time, and anything left from an earlier day."""
+    """Expire open tickets at closing time (and anything left from an earlier day), mark
+    missed appointments, move divorce cases along, and send due notifications."""
     while True:
+        try:
+            await hall.store.write(appointments.sweep)
+            messages = await hall.store.read(notify.due)
+            if messages:
+                results = await asyncio.to_thread(notify.deliver, hall.sink, messages)
+                await hall.store.write(notify.mark, results)
+        except Exception:
+            log.exception("housekeeping failed")
         now = hall.clock.now()
         today = local_day(now)
         for site in hall.config.sites:
@@ -120,7 +130,7 @@ def create_app(
             await asyncio.to_thread(hall.close)
 
     routes = [
-        Mount("/api/v1", routes=api.routes),
+        Mount("/api/v1", routes=[*api.routes, *booking_api.routes]),
         *ws.routes,
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
         *pages.routes,

@@ -79,3 +79,44 @@ async def decode(request: Request, schema: type[T]) -> T:
         raise ApiError(422, "invalid_input", f"请求内容无效 / invalid request: {e}") from None
     except msgspec.DecodeError:
         raise ApiError(400, "malformed_json", "请求不是有效的 JSON / the body is not valid JSON") from None
+
+
+class ApplicantIn(Body):
+    name: str
+    id_number: str
+    phone: str
+
+
+class BookingRequest(Body):
+    site: str
+    service: str
+    start: str
+    applicants: list[ApplicantIn]
+
+
+class Verify(Body):
+    verify: str
+
+
+class RescheduleRequest(Body):
+    verify: str
+    start: str
+
+
+class CheckInRequest(Body):
+    code: str | None = None
+    id_number: str | None = None
+
+
+class SlotOverride(Body):
+    date: str
+    capacity: int | None = None
+    open: str | None = None
+    close: str | None = None
+    note: str = ""
+
+
+class CalendarDay(Body):
+    date: str
+    kind: Literal["holiday", "workday"] | None = None
+    note: str = ""

@@ -17,6 +17,7 @@ from starlette.routing import BaseRoute, Route
 from core import accounts, views
 from core.errors import HallError
 from web import csrf, i18n
+from web.errors import status_for
 from web.i18n import N_
 from web.pages import bilingual, error_page, hall_of, render
 
@@ -61,7 +62,8 @@ async def counter_home(request: Request) -> Response:
     if who is None:
         return _login_page(request, safe_next(request.query_params.get("next")))
     hall = hall_of(request)
-    site_id = who["site"] if who["role"] == "clerk" else request.query_params.get("site") or who["site"]
+    asked = request.query_params.get("site")  # "?site=" (empty) asks for the list of sites
+    site_id = who["site"] if who["role"] == "clerk" or asked is None else asked
     if site_id is None or hall.config.site(site_id) is None:
         return render(request, "counter_choice.html", {"staff": who, "site": None, "sites": hall.config.sites})
     detail = await hall.store.read(views.site_detail, site_id)
@@ -82,7 +84,7 @@ async def login(request: Request) -> Response:
     try:
         token, who, expires = await hall_of(request).login(username, password)
     except HallError as exc:
-        return _login_page(request, next_url, bilingual(exc.message, i18n.lang_of(request)), 401)
+        return _login_page(request, next_url, bilingual(exc.message, i18n.lang_of(request)), status_for(exc))
     request.session.pop(csrf.SESSION_KEY, None)  # a fresh form token after signing in
     request.session[SESSION_KEY] = {"token": token, "name": who.name, "role": who.role, "site": who.site,
                                     "expires": expires.isoformat()}  # fmt: skip

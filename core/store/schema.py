@@ -134,6 +134,8 @@ def m0002(db: sqlite_utils.Database) -> None:
     db.executescript(
         """
         ALTER TABLE tickets ADD COLUMN appointment TEXT;
+        CREATE INDEX tickets_waiting_booked ON tickets (site, service)
+            WHERE status = 'waiting' AND appointment IS NOT NULL;
 
         -- places taken per slot; the capacity comes from config or an override at booking time
         CREATE TABLE slot_usage (

@@ -74,8 +74,8 @@ async function playQueue() {
     const call = queue.shift();
     lastAnnounced = call;
     showAnnouncement(call);
+    if (!soundBlocked) await play(CHIME);
     if (!soundBlocked) {
-      await play(CHIME);
       const q = new URLSearchParams({ number: call.number, counter: String(call.counterNumber) });
       await play(`/api/v1/voice/call.wav?${q}`);
     }

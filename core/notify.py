@@ -1,0 +1,81 @@
+"""Notifications (SPEC 5): confirmations, reminders, "your turn is near", no-show warnings.
+
+Write jobs put messages in the ``outbox`` table in the same transaction as the change that
+causes them; a sender delivers due messages through a ``Sink`` and marks them sent, retrying
+failures with backoff. Delivery is at least once: a crash between sending and marking can
+repeat a message, never lose one. The default sink appends to a log file with the phone
+masked; an SMS gateway is another ``Sink`` (docs/notifications.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from pathlib import Path
+from typing import Any, Protocol
+
+from core.store import booking as sql
+from core.store.db import Reader, Tx
+
+TEXTS = {
+    "booking.confirmed": "【{site}】您已预约{service}，时间{start}，预约码{code}。",
+    "booking.reminder": "【{site}】提醒：您明天{start}预约了{service}，请携带证件按时到达。预约码{code}。",
+    "booking.no_show": "您的预约（{code}）未按时签到，已记爽约一次。多次爽约将暂停预约。",
+    "turn.near": "【{site}】您的{number}号前面还有{ahead}人，请到大厅等候叫号。",
+}
+
+
+class Sink(Protocol):
+    def send(self, kind: str, phone: str | None, text: str) -> None:
+        """Deliver one message; raise to have it retried later."""
+        ...
+
+
+class LogSink:
+    """Appends one JSON line per message to a file; the phone is masked."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+
+    def send(self, kind: str, phone: str | None, text: str) -> None:
+        masked = None if not phone else phone[:3] + "****" + phone[-4:]
+        line = json.dumps({"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "kind": kind,
+                           "to": masked, "text": text}, ensure_ascii=False)  # fmt: skip
+        with self._lock:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="utf-8") as f:
+                f.write(line + "\n")
+
+
+def render(kind: str, payload: dict[str, Any]) -> str:
+    start = payload.get("start")
+    if start:
+        payload = {**payload, "start": dt.datetime.fromisoformat(start).strftime("%m月%d日 %H:%M")}
+    return TEXTS.get(kind, kind).format_map({k: v for k, v in payload.items()})
+
+
+def due(r: Reader, limit: int = 50) -> list[dict[str, Any]]:
+    return [dict(row) for row in sql.due_messages(r, r.now.timestamp(), limit)]
+
+
+def mark(tx: Tx, results: list[tuple[int, str | None, int]]) -> None:
+    """Record outcomes: (id, error or None, attempts so far); failures retry with backoff."""
+    for message_id, error, attempts in results:
+        if error is None:
+            sql.mark_sent(tx, message_id, tx.now.timestamp())
+        else:
+            retry = tx.now.timestamp() + min(3600, 30 * 2**attempts)
+            sql.mark_failed(tx, message_id, error, retry)
+
+
+def deliver(sink: Sink, messages: list[dict[str, Any]]) -> list[tuple[int, str | None, int]]:
+    out: list[tuple[int, str | None, int]] = []
+    for m in messages:
+        try:
+            sink.send(m["kind"], m["phone"], render(m["kind"], json.loads(m["payload"])))
+            out.append((m["id"], None, m["attempts"]))
+        except Exception as e:  # any sink failure: retry later
+            out.append((m["id"], f"{type(e).__name__}: {e}", m["attempts"]))
+    return out
