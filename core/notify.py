@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any, Protocol
 
+from core.clock import Clock
 from core.store import booking as sql
 from core.store.db import Reader, Tx
 
@@ -35,13 +36,14 @@ class Sink(Protocol):
 class LogSink:
     """Appends one JSON line per message to a file; the phone is masked."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Clock) -> None:
         self.path = path
+        self.clock = clock
         self._lock = threading.Lock()
 
     def send(self, kind: str, phone: str | None, text: str) -> None:
         masked = None if not phone else phone[:3] + "****" + phone[-4:]
-        line = json.dumps({"at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "kind": kind,
+        line = json.dumps({"at": self.clock.now().isoformat(timespec="seconds"), "kind": kind,
                            "to": masked, "text": text}, ensure_ascii=False)  # fmt: skip
         with self._lock:
             self.path.parent.mkdir(parents=True, exist_ok=True)

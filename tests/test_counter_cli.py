@@ -41,7 +41,15 @@ DETAIL = {
         {"id": "youyi-3", "number": 3, "services": ["general", "elderly"]},
     ],
 }
-SITE: SiteInfo = from_detail(DETAIL, "youyi-1")  # type: ignore[assignment]
+
+
+def site_of(counter_id: str) -> SiteInfo:
+    found = from_detail(DETAIL, counter_id)
+    assert found is not None
+    return found
+
+
+SITE = site_of("youyi-1")
 
 
 def ticket(number: str = "A003", **extra: Any) -> dict[str, Any]:
@@ -118,8 +126,9 @@ def test_call_next_line() -> None:
 
 def test_lines_show_masked_id_only() -> None:
     t = ticket(id_masked="**************123X", status="done")
-    lines = [render.action_line(a, {"counter": counter({"number": "A003", "recalls": 1}), "ticket": t})
-             for a in (Action.NEXT, Action.RECALL, Action.START, Action.DONE, Action.NO_SHOW, Action.REINSTATE)]  # fmt: skip
+    resp = {"counter": counter({"number": "A003", "recalls": 1}), "ticket": t}
+    actions = (Action.NEXT, Action.RECALL, Action.START, Action.DONE, Action.NO_SHOW, Action.REINSTATE)
+    lines = [render.action_line(a, resp) for a in actions]
     assert all("A003" in line and "**************123X" in line for line in lines)
     assert not any("SECRET" in line or "track" in line for line in lines)
     assert "第 1 次" in lines[1]
@@ -195,7 +204,9 @@ def test_live_filter_prints_only_what_concerns_this_counter() -> None:
     assert live.handle(event(9, "ticket.called", ticket=public("A002", "called", "youyi-1")), 3.0) == [
         "» 叫号 / called: A002 (综合受理)"
     ]
-    assert live.handle(event(10, "ticket.done", ticket=public("A002", "done")), 3.0) == ["» 办结 / done: A002 (综合受理)"]
+    assert live.handle(event(10, "ticket.done", ticket=public("A002", "done")), 3.0) == [
+        "» 办结 / done: A002 (综合受理)"
+    ]
     assert live.handle(event(11, "ticket.done", ticket=public("A001", "done")), 3.0) == []  # not ours
     assert live.handle(event(12, "counter.updated", counter=counter(state="closed")), 3.0) == [
         "» 1号窗口现为 / counter is now: 关闭 / closed"
@@ -242,7 +253,9 @@ def test_replayed_events_after_reconnect_do_not_count_twice() -> None:
     live.handle(snapshot(3, {"general": 1}), 0.0)
     live.handle(snapshot(5, {"general": 2}), 20.0)  # reconnected with since=3
     assert live.handle(event(4, "ticket.issued", ticket=public("A002", "waiting")), 21.0) == []
-    assert live.handle(event(5, "help.requested", kiosk_name="2号自助机"), 21.0) == ["» 帮办请求 / help requested: 2号自助机"]
+    assert live.handle(event(5, "help.requested", kiosk_name="2号自助机"), 21.0) == [
+        "» 帮办请求 / help requested: 2号自助机"
+    ]
     assert live.tick(40.0) == [] and live.last_seq == 5
 
 
@@ -323,14 +336,25 @@ class Server:
                 "--password-file", str(password_file or self.password_file), *extra]  # fmt: skip
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    srv = Server(tmp_path)
+def serving(tmp: Path) -> Iterator[Server]:
+    srv = Server(tmp)
     try:
         srv.start()
         yield srv
     finally:
         srv.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Shared by the tests that leave youyi-1 closed and issue no tickets but their own."""
+    yield from serving(tmp_path_factory.mktemp("hall"))
+
+
+@pytest.fixture
+def own_server(tmp_path: Path) -> Iterator[Server]:
+    """A server of its own, for a test that stops and restarts it."""
+    yield from serving(tmp_path)
 
 
 def run_client(cmd: list[str], script: str) -> subprocess.CompletedProcess[str]:
@@ -407,36 +431,39 @@ class Lines:
         return self.seen
 
 
-def test_live_feed_reconnects_and_skips_own_events(server: Server) -> None:
-    proc = subprocess.Popen(server.client_cmd(), cwd=ROOT, env=ENV, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)  # fmt: skip
-    assert proc.stdin is not None and proc.stdout is not None
-    try:
-        out = Lines(proc.stdout)
-        out.wait_for("» 等候 / waiting: 综合受理 0 · 社保医保 0")  # the feed's snapshot arrived
-        http("POST", f"{server.base}/api/v1/sites/youyi/help", {}, server.kiosk)
-        out.wait_for("» 帮办请求 / help requested: 1号自助机")
-        # the same clerk acts at this counter from elsewhere (the web page): shown live
-        server.take()
-        _, login = http("POST", f"{server.base}/api/v1/auth/token", {"username": "clerk1", "password": PASSWORD})
-        assert http("POST", f"{server.base}/api/v1/counters/youyi-1/call-next", None, login["token"])[0] == 200
-        out.wait_for("» 叫号 / called: A001 (综合受理)")
-        # the server restarts: the client says so, reconnects with since and misses nothing
-        server.stop()
-        out.wait_for("实时连接中断")
-        server.start()
-        http("POST", f"{server.base}/api/v1/sites/youyi/help", {}, server.kiosk)
-        out.wait_for("实时连接已恢复")
-        out.wait_for("» 帮办请求")
-        proc.stdin.write("d\nq\n")
-        proc.stdin.flush()
-        out.wait_for("办结 A001 (综合受理) / done")
-        out.wait_for("已关闭")
-        assert proc.wait(timeout=10) == 0
-        seen = out.drain()
-        assert not any(line.startswith(("» 办结", "» 开始办理")) for line in seen)  # our own d: printed once
-        assert sum("帮办请求" in line for line in seen) == 2
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+def test_live_feed_reconnects_and_skips_own_events(own_server: Server) -> None:
+    server = own_server
+    with subprocess.Popen(server.client_cmd(), cwd=ROOT, env=ENV, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True) as proc:  # fmt: skip
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            live_session(server, proc.stdin, Lines(proc.stdout))
+            assert proc.wait(timeout=10) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+
+
+def live_session(server: Server, stdin: IO[str], out: Lines) -> None:
+    out.wait_for("» 等候 / waiting: 综合受理 0 · 社保医保 0")  # the feed's snapshot arrived
+    http("POST", f"{server.base}/api/v1/sites/youyi/help", {}, server.kiosk)
+    out.wait_for("» 帮办请求 / help requested: 1号自助机")
+    # the same clerk acts at this counter from elsewhere (the web page): shown live
+    server.take()
+    _, login = http("POST", f"{server.base}/api/v1/auth/token", {"username": "clerk1", "password": PASSWORD})
+    assert http("POST", f"{server.base}/api/v1/counters/youyi-1/call-next", None, login["token"])[0] == 200
+    out.wait_for("» 叫号 / called: A001 (综合受理)")
+    # the server restarts: the client says so, reconnects with since and misses nothing
+    server.stop()
+    out.wait_for("实时连接中断")
+    server.start()
+    http("POST", f"{server.base}/api/v1/sites/youyi/help", {}, server.kiosk)
+    out.wait_for("实时连接已恢复")
+    out.wait_for("» 帮办请求")
+    stdin.write("d\nq\n")
+    stdin.flush()
+    out.wait_for("办结 A001 (综合受理) / done")
+    out.wait_for("已关闭")
+    seen = out.drain()
+    assert not any(line.startswith(("» 办结", "» 开始办理")) for line in seen)  # our own d: printed once
+    assert sum("帮办请求" in line for line in seen) == 2

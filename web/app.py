@@ -59,7 +59,7 @@ class Hall:
         self.store = Store(db_path, config, clock, secret, on_commit=self.hub.publish_threadsafe)
         self.tokens = TokenCache(self.store)
         self.voice = Voice()
-        self.sink: notify.Sink = notify.LogSink(db_path.parent / "notifications.log")
+        self.sink: notify.Sink = notify.LogSink(db_path.parent / "notifications.log", clock)
 
     async def login(self, username: str, password: str) -> tuple[str, accounts.Principal, dt.datetime]:
         """Check a password (off the event loop) and issue a bearer token."""
