@@ -74,10 +74,14 @@ def _counter_event(tx: Tx, site: Site, counter_id: str, actor: str) -> None:
     tx.emit(site.id, "counter.updated", {"counter": counter_view(tx, row)}, actor=actor)
 
 
-def _ticket_event(tx: Tx, type_: str, ticket_id: str, actor: str, **extra: Any) -> Ticket:
+def _ticket_event(tx: Tx, type_: str, ticket_id: str, actor: str, *, by: str | None = None, **extra: Any) -> Ticket:
+    """Emit a ticket event; ``by`` is the counter that acted (public: displays show it)."""
     t = store.ticket(tx, ticket_id)
     assert t is not None
     data = {"ticket": public_ticket(tx, t), "waiting": store.waiting_counts(tx, t.site), **extra}
+    if by is not None:
+        found = tx.config.counter(by)
+        data["by_counter"] = None if found is None else {"id": by, "number": found[1].number}
     tx.emit(t.site, type_, data, actor=actor, ticket=t.id)
     return t
 
@@ -154,7 +158,8 @@ def call_next(tx: Tx, counter_id: str, clerk: str) -> Called:
         tx, cand.id, status="called", counter=counter_id, called_ts=now, front=0, target_counter=None, recalls=0
     )
     store.update_counter(tx, counter_id, current=cand.id)
-    t = _ticket_event(tx, "ticket.called", cand.id, clerk, reason=reason)
+    # the reason stays with the clerk: it can reveal a green-channel class (disability, pregnancy)
+    t = _ticket_event(tx, "ticket.called", cand.id, clerk, by=counter_id)
     appointments.notify_turn_near(tx, site.id, t.service)
     return Called(t, reason)
 
@@ -165,14 +170,14 @@ def recall(tx: Tx, counter_id: str, clerk: str) -> Ticket:
     if t.recalls >= tx.config.policy.recall_limit:
         raise RecallLimit(f"已重呼 {t.recalls} 次 / already recalled {t.recalls} times: mark no-show or start")
     store.update_ticket(tx, t.id, recalls=t.recalls + 1)
-    return _ticket_event(tx, "ticket.recalled", t.id, clerk)
+    return _ticket_event(tx, "ticket.recalled", t.id, clerk, by=counter_id)
 
 
 def start(tx: Tx, counter_id: str, clerk: str) -> Ticket:
     _, _, row = _signed_in(tx, counter_id, clerk)
     t = _current(tx, row, "called")
     store.update_ticket(tx, t.id, status="serving", serving_ts=tx.now.timestamp())
-    return _ticket_event(tx, "ticket.serving", t.id, clerk)
+    return _ticket_event(tx, "ticket.serving", t.id, clerk, by=counter_id)
 
 
 def done(tx: Tx, counter_id: str, clerk: str) -> Ticket:
@@ -184,7 +189,7 @@ def done(tx: Tx, counter_id: str, clerk: str) -> Ticket:
     store.update_ticket(tx, t.id, status="done", closed_ts=tx.now.timestamp())
     store.update_counter(tx, counter_id, current=None)
     appointments.on_ticket_closed(tx, t.id, "done")
-    return _ticket_event(tx, "ticket.done", t.id, clerk)
+    return _ticket_event(tx, "ticket.done", t.id, clerk, by=counter_id)
 
 
 def no_show(tx: Tx, counter_id: str, clerk: str) -> Ticket:
@@ -198,9 +203,9 @@ def no_show(tx: Tx, counter_id: str, clerk: str) -> Ticket:
         behind = store.rank_after(tx, t.site, t.service, service.requeue_after)
         rank = t.rank_ts if behind is None else max(t.rank_ts, behind + 0.001)
         store.update_ticket(tx, t.id, status="waiting", rank_ts=rank, requeued=1, counter=None, called_ts=None)
-        return _ticket_event(tx, "ticket.no_show", t.id, clerk, requeued=True)
+        return _ticket_event(tx, "ticket.no_show", t.id, clerk, requeued=True, by=counter_id)
     store.update_ticket(tx, t.id, status="no_show", closed_ts=tx.now.timestamp())
-    return _ticket_event(tx, "ticket.no_show", t.id, clerk, requeued=False)
+    return _ticket_event(tx, "ticket.no_show", t.id, clerk, requeued=False, by=counter_id)
 
 
 def transfer(
@@ -245,7 +250,9 @@ def transfer(
         recalls=0,
     )
     store.update_counter(tx, counter_id, current=None)
-    return _ticket_event(tx, "ticket.transferred", t.id, clerk, position=position, from_service=t.service)
+    return _ticket_event(
+        tx, "ticket.transferred", t.id, clerk, position=position, from_service=t.service, by=counter_id
+    )
 
 
 def reinstate(tx: Tx, counter_id: str, clerk: str, number: str, position: Position = "arrival") -> Ticket:
@@ -269,7 +276,7 @@ def reinstate(tx: Tx, counter_id: str, clerk: str, number: str, position: Positi
         called_ts=None,
         recalls=0,
     )
-    return _ticket_event(tx, "ticket.reinstated", t.id, clerk, position=position)
+    return _ticket_event(tx, "ticket.reinstated", t.id, clerk, position=position, by=counter_id)
 
 
 def expire_open(tx: Tx, site_id: str, *, before_day: str | None = None, statuses: tuple[str, ...] = ()) -> int:

@@ -108,7 +108,8 @@ def issue(
         device=device,
     )
     store.insert_ticket(tx, ticket, id_hash)
-    tx.emit(site.id, "ticket.issued", {"ticket": public_ticket(tx, ticket)}, actor=actor, ticket=ticket.id)
+    data = {"ticket": public_ticket(tx, ticket), "waiting": store.waiting_counts(tx, site.id)}
+    tx.emit(site.id, "ticket.issued", data, actor=actor, ticket=ticket.id)
     return Issued(ticket, existing=False)
 
 

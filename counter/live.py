@@ -39,7 +39,6 @@ TICKET_EVENTS: dict[Action, tuple[str, ...]] = {
     Action.DONE: ("ticket.serving", "ticket.done"),  # done on a called ticket starts it first
     Action.NO_SHOW: ("ticket.no_show",),
     Action.TRANSFER: ("ticket.transferred",),
-    Action.REINSTATE: ("ticket.reinstated",),
 }
 
 

@@ -193,3 +193,13 @@ def test_a_district_supervisor_chooses_a_site_first(client: TestClient) -> None:
     html = client.get("/counter").text
     assert "/counter?site=wusong" in html and "/counter/youyi-1" not in html
     assert "/counter/wusong-3" in client.get("/counter?site=wusong").text
+
+
+def test_a_revoked_token_signs_the_page_out(client: TestClient) -> None:
+    sign_in(client, "clerk6")
+    page = client.get("/counter/youyi-1").text
+    token = re.search(r'name="api-token" content="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    assert client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"}).status_code == 204
+    r = client.get("/counter/youyi-1", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/counter?next=/counter/youyi-1"
+    assert 'name="password"' in client.get("/counter").text

@@ -18,7 +18,7 @@ from starlette.schemas import SchemaGenerator
 from core import accounts, counters, tickets, views
 from core.accounts import Principal
 from core.errors import InvalidInput, TicketNotFound, UnknownCounter
-from core.model import iso
+from core.model import Ticket, iso
 from core.store import queries
 from core.store.db import Reader
 from web import body
@@ -224,7 +224,7 @@ def counter_action(
         if fn is counters.close_counter and who.role in ("supervisor", "admin"):
             args["force"] = True
         result = await h.store.write(fn, counter_id, who.name, **args)
-        ticket_id = getattr(result, "id", None)
+        ticket_id = result.id if isinstance(result, Ticket) else None
         if isinstance(result, counters.Called):
             ticket_id = result.ticket.id if result.ticket else None
         state = await h.store.read(counter_state, counter_id, base_url(request), ticket_id)

@@ -83,7 +83,7 @@ def _newstyle(func: Callable[..., str], plural: bool = False) -> Callable[..., s
             rv = func(__s, __p, __n)
             if __context.eval_ctx.autoescape:
                 rv = Markup(rv)
-            return rv % variables  # type: ignore[no-any-return]
+            return rv % variables
 
         return ngettext
 
@@ -92,7 +92,7 @@ def _newstyle(func: Callable[..., str], plural: bool = False) -> Callable[..., s
         rv = func(__string)
         if __context.eval_ctx.autoescape:
             rv = Markup(rv)
-        return rv % variables  # type: ignore[no-any-return]
+        return rv % variables
 
     return gettext
 

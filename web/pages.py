@@ -8,6 +8,7 @@ staff pages (sign-in, counter, admin) live in web/staff_pages.py.
 from __future__ import annotations
 
 import io
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -122,7 +123,11 @@ def error_page(request: Request, status_code: int, detail: str = "") -> Response
     }
     t = i18n.translations_for(request)
     title = t.gettext(titles.get(status_code, GENERIC_ERROR))
-    message = bilingual(detail, i18n.lang_of(request)) if detail else ""
+    try:
+        phrase = HTTPStatus(status_code).phrase  # Starlette's default detail says nothing new
+    except ValueError:
+        phrase = ""
+    message = "" if detail in ("", phrase) else bilingual(detail, i18n.lang_of(request))
     return render(request, "error.html", {"status": status_code, "title": title, "message": message},
                   status_code=status_code)  # fmt: skip
 

@@ -7,7 +7,6 @@ talks to the JSON API with a bearer token like any other client.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
@@ -26,18 +25,22 @@ SUPERVISORS = ("supervisor", "admin")
 FORM_EXPIRED = "表单已过期，请刷新页面后重试 / the form has expired: reload the page and try again"
 
 
-def staff(request: Request) -> dict[str, Any] | None:
-    """The signed-in staff member from the session (token, name, role, site), if still valid."""
+async def staff(request: Request) -> dict[str, Any] | None:
+    """The signed-in staff member from the session (token, name, role, site).
+
+    The token is checked against the database (through the token cache), so a revoked or
+    expired token, or a changed role, takes effect on the next page.
+    """
     found = request.session.get(SESSION_KEY)
     if not isinstance(found, dict) or not isinstance(found.get("token"), str):
         return None
-    try:
-        expires = dt.datetime.fromisoformat(found["expires"])
-    except (KeyError, TypeError, ValueError):
-        expires = None
-    if expires is None or expires <= hall_of(request).clock.now():
+    who = await hall_of(request).tokens.lookup(found["token"])
+    if who is None or who.is_device:
         request.session.pop(SESSION_KEY, None)
         return None
+    if (who.name, who.role, who.site) != (found.get("name"), found.get("role"), found.get("site")):
+        found = {**found, "name": who.name, "role": who.role, "site": who.site}
+        request.session[SESSION_KEY] = found
     return found
 
 
@@ -58,7 +61,7 @@ def _to_login(request: Request) -> Response:
 
 async def counter_home(request: Request) -> Response:
     """Sign-in form, or the list of counters to choose from."""
-    who = staff(request)
+    who = await staff(request)
     if who is None:
         return _login_page(request, safe_next(request.query_params.get("next")))
     hall = hall_of(request)
@@ -132,7 +135,7 @@ COUNTER_JS = {
 
 
 async def counter_page(request: Request) -> Response:
-    who = staff(request)
+    who = await staff(request)
     if who is None:
         return _to_login(request)
     hall = hall_of(request)
@@ -157,7 +160,7 @@ async def counter_page(request: Request) -> Response:
 
 
 async def admin(request: Request) -> Response:
-    who = staff(request)
+    who = await staff(request)
     if who is None:
         return _to_login(request)
     if who["role"] not in SUPERVISORS:
