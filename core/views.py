@@ -20,6 +20,7 @@ class Ctx(Conn, Protocol):
 
     config: Any
     now: Any
+    memo: dict[Any, Any]
 
 
 def _counter_ref(c: Ctx, counter_id: str | None) -> dict[str, Any] | None:
@@ -51,8 +52,26 @@ def _open_counters(c: Ctx, site: Site) -> list[tuple[CounterRow, list[str]]]:
     return [(rows[k.id], k.services) for k in site.counters if k.id in rows and rows[k.id].state == "open"]
 
 
+ESTIMATE_SECONDS = 2.0
+
+
 def estimates(c: Ctx, site: Site) -> dict[str, tuple[float, float, bool]]:
-    """Per service: mean minutes, capacity in counters, and whether every such counter is busy."""
+    """Per service: mean minutes, capacity in counters, and whether every such counter is busy.
+
+    Recomputed at most every ``ESTIMATE_SECONDS`` of hall time per site: an estimate in
+    minutes does not change within two seconds, and a rush of tickets should not pay for it
+    each time.
+    """
+    key = ("estimates", site.id, int(c.now.timestamp() // ESTIMATE_SECONDS))
+    cached: dict[str, tuple[float, float, bool]] | None = c.memo.get(key)
+    if cached is None:
+        if len(c.memo) > 1000:
+            c.memo.clear()
+        cached = c.memo[key] = _estimates(c, site)
+    return cached
+
+
+def _estimates(c: Ctx, site: Site) -> dict[str, tuple[float, float, bool]]:
     counts = store.waiting_counts(c, site.id)
     window = c.config.policy.estimate_window
     means = {
@@ -93,6 +112,7 @@ def ticket_view(c: Ctx, t: Ticket, base_url: str = "") -> dict[str, Any]:
         "estimated_wait_minutes": wait_for(c, site, t.service, ahead) if t.status == "waiting" else None,
         "issued_at": iso(t.issued_ts),
         "called_at": iso(t.called_ts),
+        "recalls": t.recalls,
         "counter": _counter_ref(c, t.counter if t.status in ("called", "serving") else None),
         "counters": [k.number for k in site.counters if t.service in k.services],
         "id_masked": t.id_masked,

@@ -50,11 +50,14 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
 class Tx:
     """What a write job sees: the connection, the config, one instant, and ``emit``."""
 
-    def __init__(self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes, memo: dict[Any, Any]
+    ) -> None:
         self.conn = conn
         self.config = config
         self.now = now
         self.secret = secret
+        self.memo = memo
         self.events: list[Event] = []
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
@@ -81,11 +84,14 @@ class Tx:
 class Reader:
     """A read connection: what a read function ``f(reader, ...)`` sees."""
 
-    def __init__(self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes, memo: dict[Any, Any]
+    ) -> None:
         self.conn = conn
         self.config = config
         self.now = now
         self.secret = secret
+        self.memo = memo
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -121,6 +127,8 @@ class Store:
         self.clock = clock
         self.secret = secret
         self.on_commit = on_commit
+        # Short-lived derived values (wait estimates) shared by reads and writes.
+        self.memo: dict[Any, Any] = {}
         schema.migrate(self.path)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._local = threading.local()
@@ -169,7 +177,7 @@ class Store:
         try:
             conn.execute("BEGIN IMMEDIATE")
             for job in batch:
-                tx = Tx(conn, self.config, self.clock.now(), self.secret)
+                tx = Tx(conn, self.config, self.clock.now(), self.secret, self.memo)
                 conn.execute("SAVEPOINT job")
                 try:
                     result = job.fn(tx, *job.args, **job.kwargs)
@@ -215,7 +223,7 @@ class Store:
         conn = self._reader()
         conn.execute("BEGIN")
         try:
-            return fn(Reader(conn, self.config, self.clock.now(), self.secret), *args, **kwargs)
+            return fn(Reader(conn, self.config, self.clock.now(), self.secret, self.memo), *args, **kwargs)
         finally:
             conn.execute("COMMIT")
 
