@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from core import identity, store
-from core.calling import GREEN, PRIORITIES, bonus_minutes
+from core.calling import PRIORITIES, bonus_minutes
 from core.config import Service, Site
 from core.errors import (
     AppointmentOnly,
@@ -19,7 +20,7 @@ from core.errors import (
 from core.hours import is_open, local_day
 from core.model import Ticket
 from core.store.db import Reader, Tx
-from core.views import public_ticket
+from core.views import public_ticket, ticket_view
 
 SOURCES = frozenset({"kiosk", "counter", "appointment", "remote"})
 
@@ -113,5 +114,9 @@ def issue(
     return Issued(ticket, existing=False)
 
 
-def is_green(priority: str) -> bool:
-    return priority in GREEN
+def issue_and_view(
+    tx: Tx, base_url: str, site_id: str, service_id: str, **options: Any
+) -> tuple[Issued, dict[str, Any]]:
+    """Issue and describe the ticket in the same transaction: one trip to the writer."""
+    issued = issue(tx, site_id, service_id, **options)
+    return issued, ticket_view(tx, issued.ticket, base_url)

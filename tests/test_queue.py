@@ -214,3 +214,31 @@ def test_device_and_user_tokens(store: Store) -> None:
     who = store.read_sync(accounts.principal, token)
     assert who == accounts.Principal("youyi-k1", "kiosk", "youyi")
     assert store.read_sync(accounts.principal, "nope") is None
+
+
+def test_people_ahead_counted_from_either_end_agrees(store: Store, clock: ManualClock) -> None:
+    made = []
+    for i in range(30):
+        clock.advance(minutes=1)
+        made.append(issue(store, priority="disabled" if i % 4 == 0 else "normal").ticket)
+    open_(store, "youyi-1", "ann")
+    call(store, "youyi-1", "ann")
+    store.write_sync(counters.no_show, "youyi-1", "ann")  # requeued: ranked among the others
+
+    def both(r: object) -> list[tuple[int, int]]:
+        now = clock.now().timestamp()
+        out = []
+        for t in made:
+            fresh = queries.ticket(r, t.id)  # type: ignore[arg-type]
+            assert fresh is not None
+            out.append(
+                (
+                    queries.people_ahead(r, fresh, now, from_tail=False),  # type: ignore[arg-type]
+                    queries.people_ahead(r, fresh, now, from_tail=True),
+                )
+            )  # type: ignore[arg-type]
+        return out
+
+    pairs = store.read_sync(both)
+    assert all(a == b for a, b in pairs), pairs
+    assert sorted(a for a, _ in pairs) == list(range(30))  # every position in the line exactly once

@@ -101,8 +101,9 @@ async def issue_ticket(request: Request) -> Response:
     req = await body.decode(request, body.TicketRequest)
     h = hall(request)
     source = "kiosk" if who.role == "kiosk" else "counter"
-    issued = await h.store.write(
-        tickets.issue,
+    issued, view = await h.store.write(
+        tickets.issue_and_view,
+        base_url(request),
         site_id,
         req.service,
         source=source,
@@ -111,7 +112,6 @@ async def issue_ticket(request: Request) -> Response:
         id_number=req.id_number,
         device=who.name if who.is_device else None,
     )
-    view = await h.store.read(views.ticket_view, issued.ticket, base_url(request))
     view["existing"] = issued.existing
     return JSONResponse(view, status_code=200 if issued.existing else 201)
 

@@ -169,17 +169,34 @@ def candidates(c: Conn, site: str, services: Sequence[str], counter: str, now_ts
     ]
 
 
-def people_ahead(c: Conn, t: Ticket, now_ts: float) -> int:
-    """Waiting tickets of the same service that will be called before ``t``."""
+def people_ahead(c: Conn, t: Ticket, now_ts: float, from_tail: bool | None = None) -> int:
+    """Waiting tickets of the same service that will be called before ``t``.
+
+    Counts whichever side of ``t`` is shorter: those before it for a ticket near the head
+    of the queue, or the waiting total minus those after it for a new ticket at the tail.
+    """
     if t.status != "waiting":
         return 0
-    row = c.one(
-        "SELECT COUNT(*) FROM tickets WHERE site = ? AND service = ? AND status = 'waiting' AND id != ? AND ("
-        "front = 1 OR (due_ts IS NOT NULL AND due_ts <= ?) OR rank_ts < ? "
-        "OR (rank_ts = ? AND (arrived_ts < ? OR (arrived_ts = ? AND number < ?))))",
-        (t.site, t.service, t.id, now_ts, t.rank_ts, t.rank_ts, t.arrived_ts, t.arrived_ts, t.number),
+    before = "(rank_ts < ? OR (rank_ts = ? AND (arrived_ts < ? OR (arrived_ts = ? AND number < ?))))"
+    keys = (t.rank_ts, t.rank_ts, t.arrived_ts, t.arrived_ts, t.number)
+    urgent = "(front = 1 OR (due_ts IS NOT NULL AND due_ts <= ?))"
+    urgent_me = t.front or (t.due_ts is not None and t.due_ts <= now_ts)
+    if from_tail is None:
+        from_tail = now_ts - t.rank_ts < 600  # a new ticket: nearer the tail
+    if urgent_me or not from_tail:
+        row = c.one(
+            f"SELECT COUNT(*) FROM tickets WHERE site = ? AND service = ? AND status = 'waiting' AND id != ? "
+            f"AND ({urgent} OR {before})",
+            (t.site, t.service, t.id, now_ts, *keys),
+        )
+        return int(row[0])
+    total = c.one("SELECT waiting FROM queue_counts WHERE site = ? AND service = ?", (t.site, t.service))
+    after = c.one(
+        f"SELECT COUNT(*) FROM tickets WHERE site = ? AND service = ? AND status = 'waiting' AND id != ? "
+        f"AND NOT {urgent} AND NOT {before}",
+        (t.site, t.service, t.id, now_ts, *keys),
     )
-    return int(row[0])
+    return max(0, int(total[0] if total else 0) - 1 - int(after[0]))
 
 
 def rank_after(c: Conn, site: str, service: str, n: int) -> float | None:
