@@ -172,29 +172,44 @@ def candidates(c: Conn, site: str, services: Sequence[str], counter: str, now_ts
 def people_ahead(c: Conn, t: Ticket, now_ts: float, from_tail: bool | None = None) -> int:
     """Waiting tickets of the same service that will be called before ``t``.
 
-    Counts whichever side of ``t`` is shorter: those before it for a ticket near the head
-    of the queue, or the waiting total minus those after it for a new ticket at the tail.
+    Urgent tickets (front transfers, due appointments) come first; among the rest, counts
+    whichever side of ``t`` is shorter, as an index range: those before it for a ticket near
+    the head of the queue, or the waiting total minus those after it for a new ticket.
     """
     if t.status != "waiting":
         return 0
-    before = "(rank_ts < ? OR (rank_ts = ? AND (arrived_ts < ? OR (arrived_ts = ? AND number < ?))))"
-    keys = (t.rank_ts, t.rank_ts, t.arrived_ts, t.arrived_ts, t.number)
-    urgent = "(front = 1 OR (due_ts IS NOT NULL AND due_ts <= ?))"
-    urgent_me = t.front or (t.due_ts is not None and t.due_ts <= now_ts)
+    front = c.one(
+        "SELECT COUNT(*) FROM tickets INDEXED BY tickets_front WHERE site = ? AND status = 'waiting' AND front = 1 "
+        "AND service = ? AND id != ? AND (? = 0 OR front_ts < ?)",
+        (t.site, t.service, t.id, t.front, t.front_ts or 0),
+    )[0]
+    if t.front:
+        return int(front)
+    due = c.one(
+        "SELECT COUNT(*) FROM tickets INDEXED BY tickets_due WHERE site = ? AND status = 'waiting' "
+        "AND due_ts IS NOT NULL AND due_ts <= ? AND front = 0 AND service = ? AND id != ? AND due_ts < ?",
+        (t.site, now_ts, t.service, t.id, t.due_ts if t.due_ts is not None and t.due_ts <= now_ts else now_ts + 1),
+    )[0]
+    if t.due_ts is not None and t.due_ts <= now_ts:
+        return int(front) + int(due)
+    plain = "front = 0 AND (due_ts IS NULL OR due_ts > ?)"
     if from_tail is None:
         from_tail = now_ts - t.rank_ts < 600  # a new ticket: nearer the tail
-    if urgent_me or not from_tail:
-        row = c.one(
-            f"SELECT COUNT(*) FROM tickets WHERE site = ? AND service = ? AND status = 'waiting' AND id != ? "
-            f"AND ({urgent} OR {before})",
-            (t.site, t.service, t.id, now_ts, *keys),
+    keys = (t.rank_ts, t.rank_ts, t.arrived_ts, t.arrived_ts, t.number)
+    if not from_tail:
+        before = c.one(
+            "SELECT COUNT(*) FROM tickets INDEXED BY tickets_waiting WHERE site = ? AND service = ? "
+            f"AND status = 'waiting' AND rank_ts <= ? AND (rank_ts < ? OR arrived_ts < ? OR "
+            f"(arrived_ts = ? AND number < ?)) AND {plain}",
+            (t.site, t.service, *keys, now_ts),
         )
-        return int(row[0])
+        return int(front) + int(due) + int(before[0])
     total = c.one("SELECT waiting FROM queue_counts WHERE site = ? AND service = ?", (t.site, t.service))
     after = c.one(
-        f"SELECT COUNT(*) FROM tickets WHERE site = ? AND service = ? AND status = 'waiting' AND id != ? "
-        f"AND NOT {urgent} AND NOT {before}",
-        (t.site, t.service, t.id, now_ts, *keys),
+        "SELECT COUNT(*) FROM tickets INDEXED BY tickets_waiting WHERE site = ? AND service = ? "
+        f"AND status = 'waiting' AND rank_ts >= ? AND (rank_ts > ? OR arrived_ts > ? OR "
+        f"(arrived_ts = ? AND number > ?)) AND {plain}",
+        (t.site, t.service, *keys, now_ts),
     )
     return max(0, int(total[0] if total else 0) - 1 - int(after[0]))
 
