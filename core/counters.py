@@ -282,9 +282,7 @@ def reinstate(tx: Tx, counter_id: str, clerk: str, number: str, position: Positi
 def expire_open(tx: Tx, site_id: str, *, before_day: str | None = None, statuses: tuple[str, ...] = ()) -> int:
     """Close what is still open at closing time (``statuses``) or left from earlier days (all)."""
     n = 0
-    for t in store.open_tickets(tx, site_id, ("waiting", "called", "serving")):
-        if not ((before_day is not None and t.day < before_day) or t.status in statuses):
-            continue
+    for t in store.tickets_to_expire(tx, site_id, before_day, statuses):
         store.update_ticket(tx, t.id, status="expired", closed_ts=tx.now.timestamp())
         if t.counter:
             row = store.counter(tx, t.counter)

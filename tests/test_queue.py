@@ -242,3 +242,13 @@ def test_people_ahead_counted_from_either_end_agrees(store: Store, clock: Manual
     pairs = store.read_sync(both)
     assert all(a == b for a, b in pairs), pairs
     assert sorted(a for a, _ in pairs) == list(range(30))  # every position in the line exactly once
+
+
+def test_leftovers_of_earlier_days_expire_even_if_serving(store: Store, clock: ManualClock) -> None:
+    issue(store)
+    open_(store, "youyi-1", "ann")
+    call(store, "youyi-1", "ann")
+    store.write_sync(counters.start, "youyi-1", "ann")
+    clock.set(dt.datetime(2026, 5, 14, 8, 0, tzinfo=TZ))
+    assert store.write_sync(counters.expire_open, "youyi", before_day="2026-05-14") == 1
+    assert store.write_sync(counters.expire_open, "youyi", before_day="2026-05-14") == 0

@@ -253,11 +253,23 @@ def recent_durations(c: Conn, site: str, service: str, n: int) -> list[float]:
     return [max(0.0, float(r[0])) / 60 for r in rows]
 
 
-def open_tickets(c: Conn, site: str, statuses: Sequence[str]) -> list[Ticket]:
-    rows = c.execute(
-        f"SELECT {TICKET_COLUMNS} FROM tickets WHERE site = ? AND status IN ({', '.join('?' * len(statuses))})",
-        (site, *statuses),
-    ).fetchall()
+def tickets_to_expire(c: Conn, site: str, before_day: str | None, statuses: Sequence[str]) -> list[Ticket]:
+    """Open tickets of earlier days, plus today's open ones in ``statuses`` (index ranges only)."""
+    rows = []
+    if before_day is not None:
+        rows += c.execute(
+            f"SELECT {TICKET_COLUMNS} FROM tickets INDEXED BY tickets_open WHERE site = ? AND day < ? "
+            "AND status IN ('waiting', 'called', 'serving')",
+            (site, before_day),
+        ).fetchall()
+    if statuses:
+        if not set(statuses) <= {"waiting", "called", "serving"}:
+            raise ValueError(f"not open statuses: {statuses}")
+        rows += c.execute(
+            f"SELECT {TICKET_COLUMNS} FROM tickets INDEXED BY tickets_open WHERE site = ? AND day >= ? "
+            "AND status IN ('waiting', 'called', 'serving') AND status IN (?, ?, ?)",
+            (site, before_day or "", *(list(statuses) + [""] * 3)[:3]),
+        ).fetchall()
     return [_ticket(r) for r in rows]
 
 
