@@ -86,6 +86,7 @@ def serve(config: Config, args: argparse.Namespace) -> None:
         ws_per_message_deflate=False,
         log_level="info",
         access_log=False,
+        proxy_headers=False,  # the trusted proxy is ours to configure (config.toml [limits])
         lifespan="on",
     )
 

@@ -125,6 +125,21 @@ class NoShowRule(Struct, frozen=True, kw_only=True):
     block_days: int = 15
 
 
+class Limits(Struct, frozen=True, kw_only=True):
+    """Abuse limits (SPEC 8), requests per window. ``HALL_LIMITS=off`` lifts the per-address
+    ones (load tests); the per-identity and per-device ones always apply."""
+
+    tickets_per_address_per_minute: int = 30
+    bookings_per_address_per_minute: int = 20
+    tickets_per_identity_per_hour: int = 10
+    bookings_per_identity_per_hour: int = 10
+    requests_per_device_per_minute: int = 600
+    logins_per_address_per_minute: int = 20
+    # Reverse proxies whose forwarded-for header is believed (exact addresses).
+    trusted_proxies: list[str] = []
+    proxy_header: str = "x-forwarded-for"
+
+
 class Policy(Struct, frozen=True, kw_only=True):
     green_age: int = 70
     green_bonus_minutes: float = 20.0
@@ -144,6 +159,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True
     services: list[Service]
     sites: list[Site]
     special_dates: list[SpecialDate] = []
+    limits: Limits = Limits()
 
     def __post_init__(self) -> None:
         self._idx = _Index(self)

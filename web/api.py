@@ -100,6 +100,9 @@ async def issue_ticket(request: Request) -> Response:
     who = await require(request, "kiosk", *STAFF, site=site_id)
     req = await body.decode(request, body.TicketRequest)
     h = hall(request)
+    limit_caller(request, who)
+    if req.id_number:
+        h.limits.identity("ticket", req.id_number, h.config.limits.tickets_per_identity_per_hour)
     source = "kiosk" if who.role == "kiosk" else "counter"
     issued, view = await h.store.write(
         tickets.issue_and_view,
@@ -114,6 +117,15 @@ async def issue_ticket(request: Request) -> Response:
     )
     view["existing"] = issued.existing
     return JSONResponse(view, status_code=200 if issued.existing else 201)
+
+
+def limit_caller(request: Request, who: Principal) -> None:
+    """Devices are limited per device (a hall's kiosks may share one address), others per address."""
+    h = hall(request)
+    if who.is_device:
+        h.limits.device(who.name)
+    else:
+        h.limits.address(request, "ticket", h.config.limits.tickets_per_address_per_minute)
 
 
 async def get_ticket(request: Request) -> Response:
@@ -269,6 +281,8 @@ async def token(request: Request) -> Response:
       401: {description: bad_credentials}
     """
     req = await body.decode(request, body.Login)
+    h = hall(request)
+    h.limits.address(request, "login", h.config.limits.logins_per_address_per_minute)
     tok, who, expires = await hall(request).login(req.username, req.password)
     return JSONResponse(
         {

@@ -29,7 +29,9 @@ from core.store.db import Store
 from web import api, booking_api, errors, pages, ws
 from web.auth import TokenCache
 from web.demo import Demo, walkins
+from web.headers import SecurityHeaders
 from web.hub import Hub
+from web.limits import Buckets
 from web.voice import Voice
 
 log = logging.getLogger("hall")
@@ -60,11 +62,17 @@ class Hall:
         self.hub = Hub()
         self.store = Store(db_path, config, clock, secret, on_commit=self.hub.publish_threadsafe)
         self.tokens = TokenCache(self.store)
+        self.limits = Buckets(clock, config.limits)
         self.voice = Voice()
         self.sink: notify.Sink = notify.LogSink(db_path.parent / "notifications.log", clock)
 
     async def login(self, username: str, password: str) -> tuple[str, accounts.Principal, dt.datetime]:
-        """Check a password (off the event loop) and issue a bearer token."""
+        """Check a password (off the event loop) and issue a bearer token.
+
+        At most 10 attempts per username in 10 minutes, whatever the address: a password
+        cannot be guessed by spreading the tries over many machines.
+        """
+        self.limits.take(f"login:{username.lower()[:64]}", 10, 600)
         who = await self.store.read(accounts.check_password, username, password)
         token, expires = await self.store.write(accounts.new_token, who.name)
         return token, who, expires
@@ -156,6 +164,7 @@ def create_app(
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            Middleware(SecurityHeaders),
             Middleware(
                 PageSessions,
                 secret_key=secret.hex(),
@@ -163,7 +172,7 @@ def create_app(
                 max_age=12 * 3600,
                 same_site="strict",
                 https_only=False,
-            )
+            ),
         ],
         exception_handlers={
             HallError: errors.hall_error,

@@ -17,7 +17,7 @@ from core.errors import InvalidInput
 from core.store import booking as sql
 from core.store.db import Reader, Tx
 from web import body
-from web.api import base_url, hall
+from web.api import base_url, hall, limit_caller
 from web.auth import STAFF, require
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -36,6 +36,12 @@ def parse_start(raw: str) -> dt.datetime:
     except ValueError:
         raise InvalidInput("时间格式无效 / start must be an ISO 8601 time", field="start") from None
     return (when if when.tzinfo else when.replace(tzinfo=TZ)).astimezone(TZ)
+
+
+def limit_lookups(request: Request) -> None:
+    """A code plus 4 digits is guessable only by brute force: bound the guesses per address."""
+    h = hall(request)
+    h.limits.address(request, "lookup", h.config.limits.bookings_per_address_per_minute)
 
 
 async def slots(request: Request) -> Response:
@@ -84,8 +90,12 @@ async def book(request: Request) -> Response:
     req = await body.decode(request, body.BookingRequest)
     if len(req.applicants) > 4:
         raise InvalidInput("申请人过多 / too many applicants")
+    h = hall(request)
+    h.limits.address(request, "booking", h.config.limits.bookings_per_address_per_minute)
+    for a in req.applicants:
+        h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
     people = [ap.Applicant(a.name, a.id_number, a.phone) for a in req.applicants]
-    result = await hall(request).store.write(ap.book, req.site, req.service, parse_start(req.start), people)
+    result = await h.store.write(ap.book, req.site, req.service, parse_start(req.start), people)
     return JSONResponse(result, status_code=201)
 
 
@@ -99,6 +109,7 @@ async def lookup(request: Request) -> Response:
       404: {description: appointment_not_found}
     """
     code, verify = request.path_params["code"], request.query_params.get("verify", "")
+    limit_lookups(request)
     return JSONResponse(await hall(request).store.read(ap.lookup, code, verify))
 
 
@@ -111,6 +122,7 @@ async def cancel(request: Request) -> Response:
       409: {description: appointment_closed}
     """
     req = await body.decode(request, body.Verify)
+    limit_lookups(request)
     return JSONResponse(await hall(request).store.write(ap.cancel, request.path_params["code"], req.verify))
 
 
@@ -123,6 +135,7 @@ async def reschedule(request: Request) -> Response:
       409: {description: slot_full, appointment_closed, outside_divorce_window}
     """
     req = await body.decode(request, body.RescheduleRequest)
+    limit_lookups(request)
     start = parse_start(req.start)
     return JSONResponse(await hall(request).store.write(ap.reschedule, request.path_params["code"], req.verify, start))
 
@@ -140,6 +153,7 @@ async def check_in(request: Request) -> Response:
     who = await require(request, "kiosk", *STAFF, site=site_id)
     req = await body.decode(request, body.CheckInRequest)
     h = hall(request)
+    limit_caller(request, who)
     done = await h.store.write(
         ap.check_in,
         site_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from collections.abc import Mapping
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -32,11 +33,13 @@ class ApiError(e.HallError):
 
 
 def error_response(
-    status: int, code: str, message: str, headers: dict[str, str] | None = None, **details: Any
+    status: int,
+    code: str,
+    message: str,
+    headers: Mapping[str, str] | None = None,
+    details: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    body: dict[str, Any] = {"code": code, "message": message}
-    if details:
-        body.update(details)
+    body: dict[str, Any] = {**(details or {}), "code": code, "message": message}
     return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
@@ -51,7 +54,9 @@ def status_for(exc: e.HallError) -> int:
 
 async def hall_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, e.HallError)
-    return error_response(status_for(exc), exc.code, exc.message, **exc.details)
+    retry = exc.details.get("retry_after")
+    headers = {"Retry-After": str(retry)} if retry is not None else None
+    return error_response(status_for(exc), exc.code, exc.message, headers=headers, details=exc.details)
 
 
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large", 400: "bad_request"}
