@@ -81,3 +81,10 @@ def deliver(sink: Sink, messages: list[dict[str, Any]]) -> list[tuple[int, str |
         except Exception as e:  # any sink failure: retry later
             out.append((m["id"], f"{type(e).__name__}: {e}", m["attempts"]))
     return out
+
+
+def purge(tx: Tx) -> int:
+    """Retention (SPEC 8): personal data of closed tickets and appointments older than
+    ``policy.retention_days`` is removed; statistics keep their rows."""
+    before = tx.now - dt.timedelta(days=tx.config.policy.retention_days)
+    return sql.purge_before(tx, before.timestamp())

@@ -87,6 +87,7 @@ async def housekeeping(hall: Hall, every: float = 15.0) -> None:
     while True:
         try:
             await hall.store.write(appointments.sweep)
+            await hall.store.write(notify.purge)
             messages = await hall.store.read(notify.due)
             if messages:
                 results = await asyncio.to_thread(notify.deliver, hall.sink, messages)

@@ -239,3 +239,25 @@ def mark_failed(c: Conn, message_id: int, error: str, retry_ts: float) -> None:
         "UPDATE outbox SET attempts = attempts + 1, last_error = ?, due_ts = ? WHERE id = ?",
         (error[:200], retry_ts, message_id),
     )
+
+
+# -- retention -----------------------------------------------------------------------
+def purge_before(c: Conn, before_ts: float) -> int:
+    """Drop personal data of tickets and appointments closed before ``before_ts``; the rows
+    (and so the statistics) stay. Returns how many records were touched."""
+    n = c.execute(
+        "UPDATE tickets SET id_hash = NULL, id_masked = NULL WHERE closed_ts < ? "
+        "AND status NOT IN ('waiting', 'called', 'serving') AND (id_hash IS NOT NULL OR id_masked IS NOT NULL)",
+        (before_ts,),
+    ).rowcount
+    n += c.execute(
+        "UPDATE applicants SET name = NULL, phone = NULL WHERE (name IS NOT NULL OR phone IS NOT NULL) "
+        "AND appointment IN (SELECT id FROM appointments WHERE start_ts < ? "
+        "AND status IN ('completed', 'cancelled', 'no_show'))",
+        (before_ts,),
+    ).rowcount
+    n += c.execute(
+        "UPDATE outbox SET phone = NULL WHERE phone IS NOT NULL AND created_ts < ? AND sent_ts IS NOT NULL",
+        (before_ts,),
+    ).rowcount
+    return int(n)
