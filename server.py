@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import logging
 import sys
 from pathlib import Path
@@ -98,7 +99,8 @@ def serve(config: Config, args: argparse.Namespace) -> None:
         from web import demo as demo_mod
 
         the_clock, demo = demo_mod.prepare(config, args.db, the_clock, f"http://{args.host}:{args.port}")
-    app = create_app(config, args.db, the_clock, demo=demo)
+    every = float(os.environ.get("HALL_HOUSEKEEPING_SECONDS", "15"))
+    app = create_app(config, args.db, the_clock, demo=demo, housekeeping_every=every)
     # Fewer, larger young-generation collections: the default threshold (700) made
     # collections the main source of ticket-issue p99 latency (89 ms -> 38 ms at 64 clients).
     gc.set_threshold(100_000, 50, 100)

@@ -128,10 +128,10 @@ def _check_applicants(tx: Tx, service: Service, people: list[Applicant]) -> list
             raise InvalidPhone(f"第{i + 1}位申请人手机号无效 / applicant {i + 1}: not a mainland mobile number")
         out.append(
             {
-                "name": name,
+                "name": identity.seal(tx.secret, name),
                 "id_hash": identity.keyed_hash(tx.secret, number),
                 "id_masked": identity.mask(number),
-                "phone": phone,
+                "phone": identity.seal(tx.secret, phone),
                 "phone_hash": phone_hash(tx.secret, phone),
             }
         )
@@ -287,9 +287,9 @@ def view(c: Tx | Reader, row: Any) -> dict[str, Any]:
         "status": row["status"],
         "applicants": [
             {
-                "name": _mask_name(p["name"]),
+                "name": _mask_name(identity.unseal(c.secret, p["name"]) if p["name"] else None),
                 "id_masked": p["id_masked"],
-                "phone": _mask_phone(p["phone"]),
+                "phone": _mask_phone(identity.unseal(c.secret, p["phone"]) if p["phone"] else None),
                 "checked_in": p["checked_in_ts"] is not None,
             }
             for p in people

@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any, Protocol
 
+from core import identity
 from core.clock import Clock
 from core.store import booking as sql
 from core.store.db import Reader, Tx
@@ -72,11 +73,13 @@ def mark(tx: Tx, results: list[tuple[int, str | None, int]]) -> None:
             sql.mark_failed(tx, message_id, error, retry)
 
 
-def deliver(sink: Sink, messages: list[dict[str, Any]]) -> list[tuple[int, str | None, int]]:
+def deliver(sink: Sink, messages: list[dict[str, Any]], secret: bytes) -> list[tuple[int, str | None, int]]:
+    """Send due messages; phones are stored sealed and opened only here."""
     out: list[tuple[int, str | None, int]] = []
     for m in messages:
         try:
-            sink.send(m["kind"], m["phone"], render(m["kind"], json.loads(m["payload"])))
+            phone = identity.unseal(secret, m["phone"]) if m["phone"] else None
+            sink.send(m["kind"], phone, render(m["kind"], json.loads(m["payload"])))
             out.append((m["id"], None, m["attempts"]))
         except Exception as e:  # any sink failure: retry later
             out.append((m["id"], f"{type(e).__name__}: {e}", m["attempts"]))

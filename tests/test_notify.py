@@ -10,6 +10,7 @@ from core import appointments as ap
 from core import notify
 from core.clock import ManualClock
 from core.store.db import Store
+from tests.conftest import SECRET
 from tests.test_appointments import HER, HIM, at
 
 
@@ -29,11 +30,12 @@ def test_confirmation_retried_until_delivered(store: Store, clock: ManualClock) 
     sink = Flaky()
     due = store.read_sync(notify.due)
     assert [m["kind"] for m in due] == ["booking.confirmed", "booking.confirmed"]  # reminders wait for the day before
-    store.write_sync(notify.mark, notify.deliver(sink, due))
+    store.write_sync(notify.mark, notify.deliver(sink, due, SECRET))
     assert store.read_sync(notify.due) == []  # backing off
     clock.advance(minutes=2)
     sink.fail = False
-    store.write_sync(notify.mark, notify.deliver(sink, store.read_sync(notify.due)))
+    store.write_sync(notify.mark, notify.deliver(sink, store.read_sync(notify.due), SECRET))
+    assert {s[1] for s in sink.sent} == {HIM.phone, HER.phone}
     assert len(sink.sent) == 2 and a["code"] in sink.sent[0][2] and "宝山区婚姻登记管理所" in sink.sent[0][2]
     clock.set(at(dt.date(2026, 5, 17), "10:00"))
     assert {m["kind"] for m in store.read_sync(notify.due)} == {"booking.reminder"}

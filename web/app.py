@@ -90,7 +90,7 @@ async def housekeeping(hall: Hall, every: float = 15.0) -> None:
             await hall.store.write(notify.purge)
             messages = await hall.store.read(notify.due)
             if messages:
-                results = await asyncio.to_thread(notify.deliver, hall.sink, messages)
+                results = await asyncio.to_thread(notify.deliver, hall.sink, messages, hall.secret)
                 await hall.store.write(notify.mark, results)
         except Exception:
             log.exception("housekeeping failed")
