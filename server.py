@@ -136,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     except HallError as e:
         print(f"error: {e.message}", file=sys.stderr)
         return 1
+    except ConfigError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     return 0
 
 

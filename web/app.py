@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core import accounts, appointments, counters, notify
 from core.clock import Clock
-from core.config import Config
+from core.config import Config, ConfigError
 from core.errors import HallError
 from core.hours import local_day, window
 from core.store.db import Store
@@ -38,10 +38,18 @@ log = logging.getLogger("hall")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+WEAK_SECRETS = {"secret", "changeme", "change-me", "password", "default", "test", "hall", "dev"}
+
+
 def load_secret(db_path: Path) -> bytes:
-    """``HALL_SECRET``, or a random secret kept beside the database (made on first start)."""
+    """``HALL_SECRET``, or a random secret kept beside the database (made on first start).
+
+    :raises ConfigError: a short or placeholder ``HALL_SECRET``.
+    """
     env = os.environ.get("HALL_SECRET")
-    if env:
+    if env is not None:
+        if len(env) < 32 or env.strip().lower() in WEAK_SECRETS:
+            raise ConfigError("HALL_SECRET must be at least 32 random characters (or unset: one is generated)")
         return env.encode()
     path = db_path.parent / "hall.secret"
     if not path.exists():
