@@ -333,9 +333,54 @@ async def voice_call(request: Request) -> Response:
     return Response(wav, media_type="audio/wav", headers={"Cache-Control": "public, max-age=86400"})
 
 
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+COMMON_ERRORS = {
+    "400": "malformed_json",
+    "401": "unauthenticated",
+    "403": "forbidden",
+    "404": "not_found",
+    "405": "method_not_allowed",
+    "409": "conflict",
+    "413": "body_too_large",
+    "422": "invalid_input",
+    "429": "rate_limited (Retry-After)",
+}
+
+
+def complete(doc: dict[str, Any]) -> dict[str, Any]:
+    """Declare path parameters and the error answers every operation can give."""
+    for path, ops in doc.get("paths", {}).items():
+        names = [seg[1:-1] for seg in path.split("/") if seg.startswith("{") and seg.endswith("}")]
+        for op in ops.values():
+            params = op.setdefault("parameters", [])
+            have = {p["name"] for p in params}
+            params += [
+                {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                for n in names
+                if n not in have
+            ]
+            responses = op.setdefault("responses", {})
+            for status, text in COMMON_ERRORS.items():
+                entry = responses.setdefault(status, {"description": text})
+                entry.setdefault("content", {"application/json": {"schema": ERROR_SCHEMA}})
+            for status, entry in list(responses.items()):
+                responses[str(status)] = responses.pop(status) if not isinstance(status, str) else entry
+    return doc
+
+
 async def openapi(request: Request) -> Response:
     api = [r for r in request.app.routes if isinstance(r, Mount) and r.path == "/api/v1"]
-    return JSONResponse(schemas.get_schema(api))
+    return JSONResponse(complete(schemas.get_schema(api)))
 
 
 routes = [
