@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import logging
 import os
 import sys
 from pathlib import Path
@@ -110,6 +109,7 @@ def serve(config: Config, args: argparse.Namespace) -> None:
         port=args.port,
         ws_per_message_deflate=False,
         log_level="info",
+        log_config=None,  # keep our JSON logging
         access_log=False,
         proxy_headers=False,  # the trusted proxy is ours to configure (config.toml [limits])
         lifespan="on",
@@ -118,7 +118,9 @@ def serve(config: Config, args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from web.logs import configure
+
+    configure()
     try:
         config = load(args.config)
     except ConfigError as e:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sqlite3
 from pathlib import Path
+
+import pytest
+from starlette.testclient import TestClient
 
 from core import counters, notify, tickets
 from core.clock import TZ, ManualClock
 from core.store.db import Store
+from tests.conftest import Hall
 from tests.live import LiveServer
+from web.logs import JsonFormatter
 
 ELDER = "110105195001011234"
 
@@ -51,3 +57,15 @@ def test_retention_purges_personal_data_but_keeps_the_rows(store: Store, clock: 
     assert store.write_sync(notify.purge) == 1
     row = store.read_sync(lambda r: dict(r.one("SELECT status, id_hash, id_masked FROM tickets WHERE id = ?", (t.id,))))
     assert row == {"status": "done", "id_hash": None, "id_masked": None}
+
+
+def test_access_log_is_json_with_request_ids_and_no_ids_or_codes(
+    client: TestClient, hall: Hall, kiosk: dict[str, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="hall.access")
+    t = hall.take("general", kiosk, id_number="110105195001011234")
+    r = client.get(f"/api/v1/tickets/{t['id']}", headers={"X-Request-Id": "abc-123"})
+    assert r.headers["x-request-id"] == "abc-123"
+    lines = [JsonFormatter().format(rec) for rec in caplog.records if rec.name == "hall.access"]
+    assert any('"route": "/api/v1/tickets/{id}"' in line and '"abc-123"' in line for line in lines)
+    assert all(t["id"] not in line and "110105195001011234" not in line for line in lines)

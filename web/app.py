@@ -32,6 +32,7 @@ from web.demo import Demo, walkins
 from web.headers import SecurityHeaders
 from web.hub import Hub
 from web.limits import Buckets
+from web.logs import AccessLog
 from web.voice import Voice
 
 log = logging.getLogger("hall")
@@ -173,6 +174,7 @@ def create_app(
         routes=routes,
         lifespan=lifespan,
         middleware=[
+            Middleware(AccessLog),
             Middleware(SecurityHeaders),
             Middleware(
                 PageSessions,
