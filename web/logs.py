@@ -77,6 +77,7 @@ class AccessLog:
             await self.app(scope, receive, send_logged)
         finally:
             fields = {
+                "request_id": rid,
                 "method": scope.get("method", "WS"),
                 "route": route_of(scope),
                 "status": status,
