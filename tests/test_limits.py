@@ -22,10 +22,15 @@ def tight(tmp_path: Path, config: Config, clock: ManualClock, monkeypatch: pytes
     from web.app import create_app
 
     monkeypatch.delenv("HALL_LIMITS", raising=False)
-    limits = Limits(requests_per_device_per_minute=5, tickets_per_identity_per_hour=3,
-                    bookings_per_address_per_minute=2, logins_per_address_per_minute=3)  # fmt: skip
-    app = create_app(msgspec.structs.replace(config, limits=limits), tmp_path / "h.db", clock, secret=SECRET,
-                     housekeeping_every=None)  # fmt: skip
+    limits = Limits(
+        requests_per_device_per_minute=5,
+        tickets_per_identity_per_hour=3,
+        bookings_per_address_per_minute=2,
+        logins_per_address_per_minute=3,
+    )
+    app = create_app(
+        msgspec.structs.replace(config, limits=limits), tmp_path / "h.db", clock, secret=SECRET, housekeeping_every=None
+    )
     with TestClient(app) as c:
         yield c
 
@@ -50,21 +55,30 @@ def test_identity_limit_holds_even_with_limits_off(tight: TestClient, monkeypatc
     hall = Hall(tight)
     tight.app.state.hall.limits.per_address = False  # type: ignore[attr-defined]  # as HALL_LIMITS=off
     kiosks = [{"Authorization": f"Bearer {hall.device(k)}"} for k in ("youyi-k1", "youyi-k2")]
-    codes = [post(tight, "/api/v1/sites/youyi/tickets", {"service": "general", "id_number": ELDER},
-                  kiosks[i % 2]).status_code for i in range(4)]  # fmt: skip
+    codes = [
+        post(
+            tight, "/api/v1/sites/youyi/tickets", {"service": "general", "id_number": ELDER}, kiosks[i % 2]
+        ).status_code
+        for i in range(4)
+    ]
     assert codes == [201, 200, 200, 429]
 
 
 def test_booking_per_address(tight: TestClient) -> None:
-    body = {"site": "registry", "service": "reissue", "start": "2026-05-18T09:00:00+08:00",
-            "applicants": [{"name": "张三", "id_number": "110105199003071239", "phone": "13800138000"}]}  # fmt: skip
+    body = {
+        "site": "registry",
+        "service": "reissue",
+        "start": "2026-05-18T09:00:00+08:00",
+        "applicants": [{"name": "张三", "id_number": "110105199003071239", "phone": "13800138000"}],
+    }
     codes = [post(tight, "/api/v1/appointments", body).status_code for _ in range(3)]
     assert codes[:2] == [201, 409] and codes[2] == 429  # the second is a duplicate; the third is one too many
 
 
 def test_login_attempts_are_bounded(tight: TestClient) -> None:
-    codes = [post(tight, "/api/v1/auth/token", {"username": "x", "password": "wrong-password"}).status_code
-             for _ in range(4)]  # fmt: skip
+    codes = [
+        post(tight, "/api/v1/auth/token", {"username": "x", "password": "wrong-password"}).status_code for _ in range(4)
+    ]
     assert codes == [401, 401, 401, 429]
 
 
@@ -74,3 +88,14 @@ def test_security_headers(client: TestClient) -> None:
         assert "script-src 'self'" in r.headers["content-security-policy"]
         assert "'unsafe-inline'" not in r.headers["content-security-policy"]
         assert r.headers["x-frame-options"] == "DENY" and r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_account_lockout_says_for_how_long(client: TestClient, hall: Hall) -> None:
+    hall.user("ann")
+    codes = [
+        post(client, "/api/v1/auth/token", {"username": "ann", "password": "wrong-password!"}).status_code
+        for _ in range(9)
+    ]
+    assert codes == [401] * 9  # (the fixture's own sign-in was the first attempt)
+    r = post(client, "/api/v1/auth/token", {"username": "ANN", "password": "correct-horse-battery"})
+    assert r.status_code == 429 and "locked" in r.json()["error"]["message"]

@@ -31,7 +31,7 @@ from web.auth import TokenCache
 from web.demo import Demo, walkins
 from web.headers import SecurityHeaders
 from web.hub import Hub
-from web.limits import Buckets
+from web.limits import Buckets, RateLimited
 from web.logs import AccessLog
 from web.voice import Voice
 
@@ -81,7 +81,15 @@ class Hall:
         At most 10 attempts per username in 10 minutes, whatever the address: a password
         cannot be guessed by spreading the tries over many machines.
         """
-        self.limits.take(f"login:{username.lower()[:64]}", 10, 600)
+        try:
+            self.limits.take(f"login:{username.lower()[:64]}", 10, 600)
+        except RateLimited as e:
+            minutes = max(1, round(e.retry_after / 60))
+            e.message = (
+                f"登录失败次数过多，请 {minutes} 分钟后再试 / too many sign-in attempts: "
+                f"this account is locked for {minutes} min"
+            )
+            raise
         who = await self.store.read(accounts.check_password, username, password)
         token, expires = await self.store.write(accounts.new_token, who.name)
         return token, who, expires
