@@ -219,6 +219,71 @@ def m0002(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0003_devices")
+def m0003(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- the last health report of each kiosk agent and display (SPEC 6)
+        CREATE TABLE device_status (
+            device TEXT PRIMARY KEY,
+            site TEXT NOT NULL,
+            kind TEXT NOT NULL,                 -- kiosk, display
+            last_seen_ts REAL,
+            printer_online INTEGER,             -- 1, 0, NULL unknown
+            paper TEXT,                         -- ok, near_end, out, unknown
+            reader_present INTEGER,
+            scanner_present INTEGER,
+            version TEXT,
+            detail TEXT                         -- JSON: anything else the agent reported
+        );
+        -- print jobs sent to kiosk agents and their acknowledgements
+        CREATE TABLE print_jobs (
+            id INTEGER PRIMARY KEY,
+            device TEXT NOT NULL,
+            kind TEXT NOT NULL,                 -- ticket, guide, appointment
+            ticket TEXT,
+            created_ts REAL NOT NULL,
+            status TEXT NOT NULL,               -- sent, printed, failed
+            reason TEXT,
+            done_ts REAL
+        );
+        CREATE INDEX print_jobs_device ON print_jobs (device, created_ts);
+        """
+    )
+
+
+@migrations(name="0004_evaluations")
+def m0004(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- 好差评: one rating per served ticket (SPEC 6)
+        CREATE TABLE evaluations (
+            ticket TEXT PRIMARY KEY REFERENCES tickets (id),
+            site TEXT NOT NULL,
+            service TEXT NOT NULL,
+            counter TEXT,
+            clerk TEXT,
+            grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 5),
+            reason TEXT,                        -- required for grades 1 and 2
+            comment TEXT,
+            channel TEXT NOT NULL,              -- pad, phone
+            at_ts REAL NOT NULL
+        );
+        CREATE INDEX evaluations_site ON evaluations (site, at_ts);
+        -- what was done about a bad rating
+        CREATE TABLE evaluation_followups (
+            id INTEGER PRIMARY KEY,
+            ticket TEXT NOT NULL REFERENCES evaluations (ticket),
+            by TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            contacted INTEGER NOT NULL,
+            result TEXT NOT NULL,
+            resident_view TEXT
+        );
+        """
+    )
+
+
 def migrate(path: str | Path) -> None:
     """Apply pending migrations; WAL mode is set once for the file."""
     db = sqlite_utils.Database(path)
