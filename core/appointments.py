@@ -447,7 +447,7 @@ def on_ticket_closed(tx: Tx, ticket_id: str, status: str) -> None:
 def open_divorce_case(tx: Tx, appt: Any) -> str:
     people = sql.applicants(tx, appt["id"])
     a, b = sorted(p["id_hash"] for p in people)
-    p = divorce.periods(local_day(tx.now), sql.calendar_overrides(tx))
+    p = divorce.periods(local_day(tx.now))
     case_id = hashlib.sha256(f"{appt['id']}:case".encode()).hexdigest()[:16]
     sql.insert_case(
         tx,

@@ -14,10 +14,19 @@ import chinese_calendar
 # kind per ISO date: "holiday" (a rest day) or "workday" (an adjusted working day)
 Overrides = Mapping[str, str]
 
+# The admin-edited overrides (table calendar_overrides), mirrored here by the store when it
+# opens and after each change, so opening hours can consult them without a query.
+_table: dict[str, str] = {}
+
+
+def load_overrides(table: Mapping[str, str]) -> None:
+    _table.clear()
+    _table.update(table)
+
 
 def is_rest_day(day: dt.date, overrides: Overrides | None = None) -> bool:
     """A statutory holiday or an ordinary weekend day that is not an adjusted working day."""
-    kind = (overrides or {}).get(day.isoformat())
+    kind = (_table if overrides is None else overrides).get(day.isoformat())
     if kind is not None:
         return kind == "holiday"
     try:
@@ -28,7 +37,7 @@ def is_rest_day(day: dt.date, overrides: Overrides | None = None) -> bool:
 
 def is_statutory_holiday(day: dt.date, overrides: Overrides | None = None) -> bool:
     """A public holiday proper (not a plain weekend)."""
-    kind = (overrides or {}).get(day.isoformat())
+    kind = (_table if overrides is None else overrides).get(day.isoformat())
     if kind is not None:
         return kind == "holiday"
     try:

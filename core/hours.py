@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.calendar import is_rest_day
 from core.clock import TZ
 from core.config import Hours, Site
 
 
 def hours_on(site: Site, day: dt.date) -> Hours | None:
-    """The hours that apply on ``day``, or None when the site is closed all day."""
+    """The hours that apply on ``day``, or None when the site is closed all day.
+
+    The site's own lists win (``closed``, ``workdays``, ``holidays``); otherwise the national
+    calendar (package + admin overrides) says whether the day is a rest day, which gets the
+    weekend hours.
+    """
     iso = day.isoformat()
     if iso in site.hours.closed:
         return None
     if iso in site.hours.workdays:
         return site.hours.weekday
-    if day.weekday() >= 5 or iso in site.hours.holidays:
+    if iso in site.hours.holidays or is_rest_day(day):
         return None if site.hours.weekend_closed else site.hours.weekend
     return site.hours.weekday
 

@@ -20,7 +20,8 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from core import accounts, appointments, counters, notify
+from core import accounts, appointments, calendar, counters, notify
+from core.store import booking as booking_sql
 from core.clock import Clock
 from core.config import Config, ConfigError
 from core.errors import HallError
@@ -157,6 +158,7 @@ def create_app(
         hall = Hall(config, db_path, clock, secret)
         hall.hub.loop = asyncio.get_running_loop()
         await hall.store.write(counters.sync)
+        calendar.load_overrides(await hall.store.read(booking_sql.calendar_overrides))
         app.state.hall = hall
         tasks = []
         if housekeeping_every:

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core import appointments as ap
+from core import calendar
 from core import views
 from core.clock import TZ
 from core.errors import InvalidInput
@@ -248,7 +249,9 @@ async def set_calendar(request: Request) -> Response:
         sql.set_calendar_override(tx, day.isoformat(), req.kind, req.note[:200])
         return sql.calendar_overrides(tx)
 
-    return JSONResponse(await hall(request).store.write(write))
+    table = await hall(request).store.write(write)
+    calendar.load_overrides(table)  # after the commit: opening hours and periods follow at once
+    return JSONResponse(table)
 
 
 async def withdraw_case(request: Request) -> Response:
