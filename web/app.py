@@ -21,11 +21,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from core import accounts, appointments, calendar, counters, notify
-from core.store import booking as booking_sql
 from core.clock import Clock
 from core.config import Config, ConfigError
 from core.errors import HallError
 from core.hours import local_day, window
+from core.store import booking as booking_sql
 from core.store.db import Store
 from web import api, booking_api, errors, pages, ws
 from web.auth import TokenCache

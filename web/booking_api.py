@@ -11,8 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core import appointments as ap
-from core import calendar
-from core import views
+from core import calendar, views
 from core.clock import TZ
 from core.errors import InvalidInput
 from core.store import booking as sql
