@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Route
 from starlette.templating import Jinja2Templates
 
 from core import views
+from core.appointments import CODE_ALPHABET
 from core.errors import NotFound
 from core.store import queries
 from core.store.db import Reader
@@ -168,6 +169,19 @@ KIOSK_JS = {
     "qr_alt": N_("QR code to follow this ticket on a phone"),
     "list_sep": N_(", "),
     "counters_list": N_("Counters %(list)s"),
+    # appointment check-in
+    "priority_appointment": N_("Appointment: checked in"),
+    "ci_code_shape": N_("A booking code has 8 letters and digits."),
+    "ci_need_id": N_("Please enter your ID number."),
+    "ci_each_person": N_("Each applicant, please enter your own ID number: %(list)s"),
+    "ci_next_person": N_("The other party, please swipe your ID card or enter your ID number: %(id)s"),
+    "ci_checked": N_("Checked in: %(list)s"),
+    "ci_booking": N_("%(service)s, %(time)s"),
+    "ci_too_early": N_("It is too early to check in. Please come back from %(time)s."),
+    "ci_too_late_walk_in": N_("The check-in time for this booking has passed. You can take a normal number instead."),
+    "ci_too_late": N_("The check-in time for this booking has passed. Please call a member of staff."),
+    "ci_closed": N_("This booking is cancelled or already used. Please call a member of staff if this is wrong."),
+    "ci_choose_service": N_("Please choose the service to take a normal number."),
 }
 
 
@@ -179,7 +193,10 @@ async def kiosk(request: Request) -> Response:
         return error_page(request, 404, "没有这台自助机 / unknown kiosk")
     site, _, device = found
     detail = await hall.store.read(views.site_detail, site.id)
-    return render(request, "kiosk.html", {"site": detail, "kiosk": device}, js=KIOSK_JS)
+    services = (hall.config.service(s) for s in site.services)
+    checkin = any(s is not None and s.booking is not None for s in services)  # the site takes bookings
+    ctx = {"site": detail, "kiosk": device, "checkin": checkin, "code_keys": CODE_ALPHABET}
+    return render(request, "kiosk.html", ctx, js=KIOSK_JS)
 
 
 DISPLAY_JS = {
@@ -239,7 +256,7 @@ async def qr_svg(request: Request) -> Response:
 
 
 def _routes() -> list[BaseRoute]:
-    from web import staff_pages
+    from web import booking_pages, staff_pages
 
     return [
         Route("/", index, name="index"),
@@ -248,6 +265,7 @@ def _routes() -> list[BaseRoute]:
         Route("/t/{ticket_id}", ticket, name="ticket"),
         Route("/qr.svg", qr_svg, name="qr"),
         *staff_pages.routes,
+        *booking_pages.routes,
     ]
 
 

@@ -47,8 +47,9 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
-class Tx:
-    """What a write job sees: the connection, the config, one instant, and ``emit``."""
+class Reader:
+    """What a read function ``f(reader, ...)`` sees: a connection in one snapshot, the config,
+    one instant, the secret and the short-lived memo."""
 
     def __init__(
         self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes, memo: dict[Any, Any]
@@ -58,7 +59,6 @@ class Tx:
         self.now = now
         self.secret = secret
         self.memo = memo
-        self.events: list[Event] = []
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -66,6 +66,16 @@ class Tx:
     def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
         return row
+
+
+class Tx(Reader):
+    """What a write job sees: a reader inside ``BEGIN IMMEDIATE``, plus ``emit``."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes, memo: dict[Any, Any]
+    ) -> None:
+        super().__init__(conn, config, now, secret, memo)
+        self.events: list[Event] = []
 
     def emit(
         self, site: str, type_: str, data: dict[str, Any], *, actor: str = "system", ticket: str | None = None
@@ -79,26 +89,6 @@ class Tx:
         )
         self.events.append(event)
         return event
-
-
-class Reader:
-    """A read connection: what a read function ``f(reader, ...)`` sees."""
-
-    def __init__(
-        self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes, memo: dict[Any, Any]
-    ) -> None:
-        self.conn = conn
-        self.config = config
-        self.now = now
-        self.secret = secret
-        self.memo = memo
-
-    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
-
-    def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
-        return row
 
 
 class _Job:

@@ -33,10 +33,11 @@ export function pickLang(message) {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details = {}) {
     super(message);
     this.status = status;
     this.code = code;
+    this.details = details; // the error's extra fields: next_free, until, come_back_at, walk_in, field...
   }
 }
 
@@ -66,7 +67,7 @@ export async function api(method, path, { token, body } = {}) {
   if (!res.ok) {
     const err = data && data.error;
     throw new ApiError(res.status, (err && err.code) || `http_${res.status}`,
-      err && err.message ? pickLang(err.message) : t("server_error"));
+      err && err.message ? pickLang(err.message) : t("server_error"), err || {});
   }
   return data;
 }

@@ -1,6 +1,9 @@
 // Kiosk: choose a service, optionally give an ID number and a green-channel class, take a
-// number, show the ticket with a QR code; back to the start after 60 s.
-import { $, $$, api, el, LANG, readJSON, runClock, siteSocket, t, throttle } from "./common.js";
+// number, show the ticket with a QR code; back to the start after 60 s. Where the site takes
+// bookings, residents also check in for their appointment here (code or ID number, every
+// party in turn) and get the same ticket screen.
+import { $, $$, api, el, formatDateTime, formatTime, LANG, readJSON, runClock, serverNow, siteSocket, t, throttle }
+  from "./common.js";
 
 const page = readJSON("page-data");
 const SITE = page.site;
@@ -8,7 +11,9 @@ const KIOSK = page.kiosk;
 const TOKEN_KEY = `kiosk-token:${KIOSK}`;
 const RESULT_SECONDS = 60;
 const IDLE_SECONDS = 90;
-const ELDER_PAGE_SIZE = 4;
+const ELDER_PAGE_SIZE = 4; // choices per screen in elder mode, the check-in button included
+const CHECKIN = Boolean(page.checkin);
+const CODE_RE = new RegExp(`^[${page.code_keys || ""}]{8}$`);
 
 const state = {
   services: page.services || [],
@@ -21,6 +26,8 @@ const state = {
   countdownTimer: null,
   idleTimer: null,
   busy: false,
+  // appointment check-in: the booking found so far and who still has to check in
+  ci: { mode: "code", code: null, pending: [] },
 };
 
 // -- device token: arrives once in the URL fragment, then lives in localStorage ------------
@@ -72,6 +79,7 @@ function clearDetails() {
 function startOver() {
   clearInterval(state.countdownTimer);
   clearDetails();
+  if (CHECKIN) resetCheckin();
   state.pageIndex = 0;
   setElder(false);
   showMessage("");
@@ -87,7 +95,7 @@ function backToServices() {
 
 function resetIdle() {
   clearTimeout(state.idleTimer);
-  if (state.screen === "details") state.idleTimer = setTimeout(startOver, IDLE_SECONDS * 1000);
+  if (state.screen === "details" || state.screen === "checkin") state.idleTimer = setTimeout(startOver, IDLE_SECONDS * 1000);
 }
 
 // -- service choice --------------------------------------------------------------------
@@ -112,7 +120,7 @@ function serviceButton(s) {
 
 function renderServices() {
   const grid = $("#services");
-  const size = state.elder ? ELDER_PAGE_SIZE : state.services.length || 1;
+  const size = state.elder ? ELDER_PAGE_SIZE - (CHECKIN ? 1 : 0) : state.services.length || 1;
   const pages = Math.max(1, Math.ceil(state.services.length / size));
   state.pageIndex = Math.min(state.pageIndex, pages - 1);
   const shown = state.services.slice(state.pageIndex * size, (state.pageIndex + 1) * size);
@@ -153,11 +161,13 @@ export function validId(id) {
   return "10X98765432"[sum % 11] === id[17];
 }
 
-function idInput(key) {
-  const input = $("#id-number");
+/** A key of an on-screen keypad, typed into the keypad's target input. */
+function keyInput(target, key) {
+  const input = document.getElementById(target);
+  if (!input) return;
   if (key === "back") input.value = input.value.slice(0, -1);
-  else if (input.value.length < 18) input.value += key;
-  $("#id-error").textContent = "";
+  else if (input.value.length < input.maxLength) input.value += key;
+  for (const err of $$(".field-error", input.closest(".screen"))) err.textContent = "";
   resetIdle();
 }
 
@@ -214,7 +224,7 @@ function showResult(ticket) {
   const existing = $("#r-existing");
   existing.hidden = !ticket.existing;
   existing.textContent = ticket.existing ? t("existing") : "";
-  const prio = $("#r-priority");
+  const prio = $("#r-priority"); // green channel, or "appointment" after a check-in
   prio.hidden = !ticket.priority || ticket.priority === "normal";
   prio.textContent = prio.hidden ? "" : t(`priority_${ticket.priority}`);
   $("#r-id-row").hidden = !ticket.id_masked;
@@ -236,6 +246,183 @@ function startCountdown(seconds) {
     $("#r-countdown").textContent = String(Math.max(0, state.countdown));
     if (state.countdown <= 0) startOver();
   }, 1000);
+}
+
+// -- appointment check-in ---------------------------------------------------------------
+function setCheckinMode(mode) {
+  state.ci.mode = mode;
+  for (const b of $$(".ci-mode")) b.setAttribute("aria-pressed", b.dataset.mode === mode ? "true" : "false");
+  $("#ci-code-entry").hidden = mode !== "code";
+  $("#ci-id-entry").hidden = mode !== "id";
+  $(mode === "code" ? "#ci-code" : "#ci-id").focus();
+  resetIdle();
+}
+
+function checkinProblem(text, { walkIn = false, help = false, service = null } = {}) {
+  $("#ci-problem").hidden = !text;
+  $("#ci-problem-text").textContent = text;
+  const walk = $("#ci-walk-in");
+  walk.hidden = !walkIn;
+  walk.dataset.service = service || "";
+  $("#ci-help").hidden = !help;
+}
+
+function resetCheckin() {
+  state.ci = { mode: "code", code: null, pending: [] };
+  $("#ci-code").value = "";
+  $("#ci-id").value = "";
+  for (const e of $$("#screen-checkin .field-error")) e.textContent = "";
+  $("#ci-pending").hidden = true;
+  checkinProblem("");
+}
+
+function startCheckin() {
+  clearDetails();
+  resetCheckin();
+  showMessage("");
+  show("checkin");
+  setCheckinMode("code");
+}
+
+const shortTime = (iso) => {
+  const when = new Date(iso);
+  const sameDay = when.toDateString() === serverNow().toDateString();
+  return sameDay ? formatTime(when) : formatDateTime(when);
+};
+
+/** A party is still expected: say who, and let the next person type their ID number. */
+function showPending(appointment, pending) {
+  state.ci.code = appointment.code;
+  state.ci.pending = pending;
+  const service = LANG === "en" ? appointment.service_name_en : appointment.service_name;
+  $("#ci-booking").textContent = t("ci_booking", { service, time: shortTime(appointment.start) });
+  const done = appointment.applicants.filter((a) => a.checked_in).map((a) => a.id_masked);
+  $("#ci-checked").textContent = done.length ? t("ci_checked", { list: done.join(t("list_sep")) }) : "";
+  $("#ci-checked").hidden = !done.length;
+  $("#ci-next").textContent = pending.length === 1
+    ? t("ci_next_person", { id: pending[0] })
+    : t("ci_each_person", { list: pending.join(t("list_sep")) });
+  $("#ci-pending").hidden = false;
+  $("#ci-id").value = "";
+  $("#ci-code").value = "";
+  setCheckinMode("id");
+}
+
+function checkinError(e) {
+  const d = e.details || {};
+  if (e.code === "invalid_id_number") {
+    $("#ci-id-error").textContent = e.message;
+  } else if (e.code === "too_early" && d.come_back_at) {
+    checkinProblem(t("ci_too_early", { time: shortTime(d.come_back_at) }));
+  } else if (e.code === "too_late") {
+    checkinProblem(d.walk_in ? t("ci_too_late_walk_in") : t("ci_too_late"),
+      { walkIn: Boolean(d.walk_in), help: !d.walk_in, service: d.service });
+  } else if (e.code === "appointment_closed") {
+    // A booking nobody checked in for in time is marked missed by the server's sweep.
+    checkinProblem(/no_show/.test(d.message || "") ? t("ci_too_late") : t("ci_closed"), { help: true });
+  } else if (e.code === "appointment_not_found") {
+    checkinProblem(e.message, { help: true });
+  } else {
+    showMessage(e.message);
+  }
+}
+
+async function submitCheckin() {
+  if (state.busy) return;
+  checkinProblem("");
+  const body = {};
+  if (state.ci.mode === "code") {
+    const code = $("#ci-code").value.trim().toUpperCase();
+    if (!CODE_RE.test(code)) {
+      $("#ci-code-error").textContent = t("ci_code_shape");
+      return;
+    }
+    body.code = code;
+  } else {
+    const id = $("#ci-id").value.trim().toUpperCase();
+    if (!id) {
+      $("#ci-id-error").textContent = t("ci_need_id");
+      return;
+    }
+    if (!validId(id)) {
+      $("#ci-id-error").textContent = t("id_invalid");
+      return;
+    }
+    body.id_number = id;
+    if (state.ci.code) body.code = state.ci.code;
+  }
+  if (!token()) {
+    showMessage(t("no_token"));
+    return;
+  }
+  state.busy = true;
+  $("#ci-submit").disabled = true;
+  try {
+    const res = await api("POST", `/api/v1/sites/${encodeURIComponent(SITE)}/check-in`, { token: token(), body });
+    if (res.ticket === null && res.pending) showPending(res.appointment, res.pending);
+    else showResult(res);
+  } catch (e) {
+    checkinError(e);
+  } finally {
+    state.busy = false;
+    $("#ci-submit").disabled = false;
+  }
+}
+
+/** Too late for the appointment: take a normal number for its service instead. */
+function walkInInstead(service) {
+  resetCheckin();
+  const s = state.services.find((x) => x.id === service && x.walk_in);
+  if (s) {
+    chooseService(s.id);
+    return;
+  }
+  backToServices();
+  showMessage(t("ci_choose_service"), "info");
+}
+
+/** A QR scanner in keyboard mode types the booking code and Enter: check in from the first screen. */
+function scannerInput() {
+  let typed = "";
+  let last = 0;
+  document.addEventListener("keydown", (e) => {
+    if (state.screen !== "services" || e.ctrlKey || e.altKey || e.metaKey) return;
+    const now = Date.now();
+    if (now - last > 300) typed = "";
+    last = now;
+    if (e.key === "Enter" && CODE_RE.test(typed)) {
+      const code = typed;
+      typed = "";
+      startCheckin();
+      $("#ci-code").value = code;
+      submitCheckin();
+    } else if (e.key.length === 1) {
+      typed = (typed + e.key.toUpperCase()).slice(-8);
+    }
+  });
+}
+
+function wireCheckin() {
+  scannerInput();
+  $("#checkin-start").addEventListener("click", startCheckin);
+  for (const b of $$(".ci-mode")) b.addEventListener("click", () => setCheckinMode(b.dataset.mode));
+  const code = $("#ci-code");
+  code.addEventListener("input", () => {
+    code.value = code.value.toUpperCase().replace(new RegExp(`[^${page.code_keys}]`, "g"), "").slice(0, 8);
+    $("#ci-code-error").textContent = "";
+    resetIdle();
+  });
+  const id = $("#ci-id");
+  id.addEventListener("input", () => {
+    id.value = id.value.toUpperCase().replace(/[^0-9X]/g, "").slice(0, 18);
+    $("#ci-id-error").textContent = "";
+    resetIdle();
+  });
+  for (const input of [code, id]) input.addEventListener("keydown", (e) => { if (e.key === "Enter") submitCheckin(); });
+  $("#ci-submit").addEventListener("click", submitCheckin);
+  $("#ci-back").addEventListener("click", () => { resetCheckin(); backToServices(); });
+  $("#ci-walk-in").addEventListener("click", (e) => walkInInstead(e.currentTarget.dataset.service));
+  $("#ci-help").addEventListener("click", callHelp);
 }
 
 // -- help ------------------------------------------------------------------------------
@@ -266,7 +453,13 @@ function wire() {
   $("#page-prev").addEventListener("click", () => { state.pageIndex -= 1; renderServices(); });
   $("#page-next").addEventListener("click", () => { state.pageIndex += 1; renderServices(); });
   $("#elder-toggle").addEventListener("click", () => setElder(!state.elder));
-  for (const key of $$(".key")) key.addEventListener("click", () => idInput(key.dataset.key));
+  for (const pad of $$(".keypad")) {
+    pad.addEventListener("click", (e) => {
+      const key = e.target.closest(".key");
+      if (key) keyInput(pad.dataset.target, key.dataset.key);
+    });
+  }
+  if (CHECKIN) wireCheckin();
   for (const b of $$(".prio")) {
     b.addEventListener("click", () => {
       const on = b.getAttribute("aria-pressed") !== "true";

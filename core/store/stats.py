@@ -1,0 +1,92 @@
+"""SQL read by statistics, staffing and the live hall page (reads only)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from core.store.queries import Conn
+
+# The few fields of an event's JSON that statistics need, extracted by SQLite (in C) rather
+# than by parsing every event in Python.
+_EVENT_FIELDS = (
+    "seq, type, at_ts, actor, ticket, "
+    "json_extract(data, '$.ticket.service') AS service, "
+    "json_extract(data, '$.by_counter.id') AS by_counter, "
+    "json_extract(data, '$.requeued') AS requeued, "
+    "json_extract(data, '$.counter.id') AS counter_id, "
+    "json_extract(data, '$.counter.state') AS counter_state, "
+    "json_extract(data, '$.counter.pause_reason') AS pause_reason"
+)
+
+
+def events(c: Conn, site: str, from_ts: float, to_ts: float) -> Iterator[Any]:
+    """Ticket and counter events of a site in ``[from_ts, to_ts)``, in log order, streamed."""
+    cur = c.execute(
+        f"SELECT {_EVENT_FIELDS} FROM events WHERE site = ? AND at_ts >= ? AND at_ts < ? "
+        "AND (type GLOB 'ticket.*' OR type = 'counter.updated') ORDER BY seq",
+        (site, from_ts, to_ts),
+    )
+    while True:
+        rows = cur.fetchmany(2000)
+        if not rows:
+            return
+        yield from rows
+
+
+def appointments(c: Conn, site: str, from_day: str, to_day: str) -> list[Any]:
+    """Appointments per service and status for the days ``from_day..to_day`` (inclusive)."""
+    return list(
+        c.execute(
+            "SELECT service, status, COUNT(*) AS n FROM appointments WHERE site = ? AND day >= ? AND day <= ? "
+            "GROUP BY service, status",
+            (site, from_day, to_day),
+        )
+    )
+
+
+def evaluations(c: Conn, site: str, from_ts: float, to_ts: float) -> list[Any]:
+    return list(
+        c.execute(
+            "SELECT service, counter, clerk, grade, at_ts FROM evaluations WHERE site = ? AND at_ts >= ? AND at_ts < ?",
+            (site, from_ts, to_ts),
+        )
+    )
+
+
+def first_seq_at(c: Conn, site: str, ts: float) -> int:
+    """The first event of a site at or after ``ts``, by binary search on the log.
+
+    Assumes times grow with ``seq`` (one clock, one writer): good for "today's" lists on the
+    live hall page, where an approximate start is harmless. Statistics scan by time instead.
+    """
+    hi = int(c.one("SELECT COALESCE(MAX(seq), 0) FROM events WHERE site = ?", (site,))[0])
+    lo = 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        row = c.one("SELECT at_ts FROM events WHERE site = ? AND seq = ?", (site, mid))
+        if row is not None and float(row[0]) < ts:
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return lo
+
+
+def help_requests(c: Conn, site: str, since_seq: int, limit: int = 20) -> list[Any]:
+    return list(
+        c.execute(
+            "SELECT seq, at_ts, json_extract(data, '$.kiosk') AS kiosk, json_extract(data, '$.kiosk_name') AS name "
+            "FROM events WHERE site = ? AND seq >= ? AND type = 'help.requested' ORDER BY seq DESC LIMIT ?",
+            (site, since_seq, limit),
+        )
+    )
+
+
+def device_status(c: Conn, site: str) -> list[Any]:
+    return list(
+        c.execute(
+            "SELECT device, kind, last_seen_ts, printer_online, paper, reader_present, scanner_present "
+            "FROM device_status WHERE site = ? ORDER BY kind, device",
+            (site,),
+        )
+    )
