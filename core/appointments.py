@@ -22,6 +22,7 @@ from core.errors import (
     AppointmentNotFound,
     BookingBlocked,
     DuplicateBooking,
+    InvalidIdNumber,
     InvalidInput,
     InvalidPhone,
     InvalidSlot,
@@ -121,11 +122,20 @@ def _check_applicants(tx: Tx, service: Service, people: list[Applicant]) -> list
     for i, p in enumerate(people):
         name = p.name.strip()
         if not 1 <= len(name) <= 50:
-            raise InvalidInput(f"第{i + 1}位申请人姓名无效 / applicant {i + 1}: name is required", field="name")
-        number = identity.normalize(p.id_number)
+            raise InvalidInput(
+                f"第{i + 1}位申请人姓名无效 / applicant {i + 1}: name is required", field="name", applicant=i
+            )
+        try:
+            number = identity.normalize(p.id_number)
+        except InvalidIdNumber as e:
+            raise InvalidIdNumber(f"第{i + 1}位申请人：{e.message}", field="id_number", applicant=i) from None
         phone = p.phone.strip().replace(" ", "").replace("-", "")
         if not _PHONE.match(phone):
-            raise InvalidPhone(f"第{i + 1}位申请人手机号无效 / applicant {i + 1}: not a mainland mobile number")
+            raise InvalidPhone(
+                f"第{i + 1}位申请人手机号无效 / applicant {i + 1}: not a mainland mobile number",
+                field="phone",
+                applicant=i,
+            )
         out.append(
             {
                 "name": identity.seal(tx.secret, name),
@@ -210,7 +220,8 @@ def book(tx: Tx, site_id: str, service_id: str, start: dt.datetime, people: list
         if (held := sql.active_for_identity(tx, service.id, p["id_hash"])) is not None:
             raise DuplicateBooking(
                 f"{p['id_masked']} 已有该业务的预约 / already holds a booking for this service",
-                code=held["code"][:2] + "******",
+                held_code=held["code"][:2] + "******",
+                applicant=checked.index(p),
             )
     _check_blocked(tx, checked)
     case_id = _divorce_case_for(tx, site, checked, slot.start.date()) if service.id == "divorce-issue" else None
@@ -388,10 +399,14 @@ def check_in(
         row = min(rows, key=lambda r: abs(r["start_ts"] - tx.now.timestamp()))
     if row["status"] == "checked_in" and row["ticket"]:
         return CheckIn(view(tx, row), queries.ticket(tx, row["ticket"]))
-    if row["status"] != "booked":
-        raise AppointmentClosed(f"预约状态为 {row['status']} / this booking is {row['status']}")
     service = tx.config.service(row["service"])
     assert service is not None and service.booking is not None
+    if row["status"] == "no_show" and row["day"] == today:  # missed today's window: say so, offer a walk-in
+        raise TooLate(
+            "已超过签到时间 / too late to check in for this slot", walk_in=service.walk_in, service=service.id
+        )
+    if row["status"] != "booked":
+        raise AppointmentClosed(f"预约状态为 {row['status']} / this booking is {row['status']}")
     start = dt.datetime.fromtimestamp(row["start_ts"], TZ)
     back = start - dt.timedelta(minutes=service.booking.checkin_early_minutes)
     if tx.now < back:
@@ -400,7 +415,9 @@ def check_in(
             come_back_at=back.isoformat(),
         )
     if tx.now > start + dt.timedelta(minutes=service.booking.checkin_late_minutes):
-        raise TooLate("已超过签到时间 / too late to check in for this slot", walk_in=service.walk_in)
+        raise TooLate(
+            "已超过签到时间 / too late to check in for this slot", walk_in=service.walk_in, service=service.id
+        )
     people = sql.applicants(tx, row["id"])
     if id_hash is not None:
         me = next((p for p in people if p["id_hash"] == id_hash), None)

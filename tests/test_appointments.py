@@ -222,3 +222,29 @@ def test_withdrawal_during_cooling_off(store: Store, clock: ManualClock) -> None
         book(store, at(dt.date(2026, 6, 22), "10:00"), service="divorce-issue")
     assert store.read_sync(lambda r: r.one("SELECT status FROM divorce_cases")[0]) == "withdrawn"
     assert store.read_sync(sql.calendar_overrides) == {}
+
+
+def test_late_after_the_sweep_still_says_too_late(store: Store, clock: ManualClock) -> None:
+    a = store.write_sync(ap.book, "registry", "reissue", at(NEXT_MONDAY, "10:00"), [HIM])
+    clock.set(at(NEXT_MONDAY, "10:30"))
+    assert store.write_sync(ap.sweep) == 1
+    for how in ({"code": a["code"]}, {"id_number": HIM.id_number}):
+        with pytest.raises(TooLate) as late:
+            store.write_sync(ap.check_in, "registry", **how)
+        assert late.value.details == {"walk_in": True, "service": "reissue"}
+
+
+def test_check_in_before_opening_time(store: Store, clock: ManualClock) -> None:
+    a = store.write_sync(ap.book, "registry", "reissue", at(NEXT_MONDAY, "09:00"), [HIM])
+    clock.set(at(NEXT_MONDAY, "08:40"))  # the registry opens at 09:00
+    done = store.write_sync(ap.check_in, "registry", code=a["code"])
+    assert done.ticket is not None and done.ticket.number == "N001"
+
+
+def test_errors_name_the_applicant(store: Store) -> None:
+    with pytest.raises(InvalidPhone) as e:
+        book(store, at(NEXT_MONDAY, "10:00"), [HIM, ap.Applicant("李四", HER.id_number, "123")])
+    assert e.value.details["applicant"] == 1
+    with pytest.raises(InvalidIdNumber) as e2:
+        book(store, at(NEXT_MONDAY, "10:00"), [ap.Applicant("张三", "110105199003071230", HIM.phone), HER])
+    assert e2.value.details["applicant"] == 0

@@ -137,7 +137,7 @@ def booked_today_for_identity(c: Conn, site: str, day: str, id_hash: str) -> lis
         c.execute(
             f"SELECT {', '.join('a.' + k.strip() for k in APPT_COLUMNS.split(','))} FROM applicants p "
             "JOIN appointments a ON a.id = p.appointment WHERE p.id_hash = ? AND a.site = ? AND a.day = ? "
-            "AND a.status IN ('booked', 'checked_in') ORDER BY a.start_ts",
+            "AND a.status IN ('booked', 'checked_in', 'no_show') ORDER BY a.start_ts",
             (id_hash, site, day),
         ).fetchall()
     )
