@@ -246,6 +246,12 @@ def add_followup(
             "resident_view": resident_view, "by": by, "at": iso(tx.now.timestamp())}  # fmt: skip
 
 
+def purge(tx: Tx) -> int:
+    """Retention (SPEC 8): typed words may hold personal data; they go after
+    ``policy.retention_days``, like the personal data of tickets. Grades and reasons stay."""
+    return sql.purge_comments(tx, tx.now.timestamp() - tx.config.policy.retention_days * 86400)
+
+
 def _label(table: dict[str, tuple[str, str]], key: str | None) -> str | None:
     return None if key is None or key not in table else " / ".join(table[key])
 

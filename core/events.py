@@ -21,6 +21,8 @@ TYPES = frozenset(
         "ticket.reinstated",
         "counter.updated",
         "help.requested",
+        "evaluation.recorded",  # 好差评 (core/evaluation.py): number, counter, grade; no reason or words
+        "evaluation.bad",
     }
 )
 

@@ -25,6 +25,8 @@ TEXTS = {
     "booking.reminder": "【{site}】提醒：您明天{start}预约了{service}，请携带证件按时到达。预约码{code}。",
     "booking.no_show": "您的预约（{code}）未按时签到，已记爽约一次。多次爽约将暂停预约。",
     "turn.near": "【{site}】您的{number}号前面还有{ahead}人，请到大厅等候叫号。",
+    # to the site's supervisors (core/evaluation.py): no phone of a resident, no reason text
+    "evaluation.bad": "【{site}】{counter}号窗口的{number}号收到差评（{grade}），请及时跟进。",
 }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from core import estimate, store
+from core.calling import Candidate
 from core.config import Site
 from core.errors import UnknownSite
 from core.hours import is_open
@@ -55,15 +56,15 @@ def _open_counters(c: Ctx, site: Site) -> list[tuple[CounterRow, list[str]]]:
 ESTIMATE_SECONDS = 2.0
 
 
-def estimates(c: Ctx, site: Site) -> dict[str, tuple[float, float, bool]]:
-    """Per service: mean minutes, capacity in counters, and whether every such counter is busy.
+def estimates(c: Ctx, site: Site) -> dict[str, estimate.Forecast]:
+    """Per service: when its waiting tickets, and one taken now, should be called.
 
     Recomputed at most every ``ESTIMATE_SECONDS`` of hall time per site: an estimate in
     minutes does not change within two seconds, and a rush of tickets should not pay for it
     each time.
     """
     key = ("estimates", site.id, int(c.now.timestamp() // ESTIMATE_SECONDS))
-    cached: dict[str, tuple[float, float, bool]] | None = c.memo.get(key)
+    cached: dict[str, estimate.Forecast] | None = c.memo.get(key)
     if cached is None:
         if len(c.memo) > 1000:
             c.memo.clear()
@@ -71,26 +72,37 @@ def estimates(c: Ctx, site: Site) -> dict[str, tuple[float, float, bool]]:
     return cached
 
 
-def _estimates(c: Ctx, site: Site) -> dict[str, tuple[float, float, bool]]:
-    counts = store.waiting_counts(c, site.id)
+def _estimates(c: Ctx, site: Site) -> dict[str, estimate.Forecast]:
+    now = c.now.timestamp()
     window = c.config.policy.estimate_window
-    means = {
-        s: estimate.mean_minutes(store.recent_durations(c, site.id, s, window), c.config.service(s).minutes)
+    cycle = {
+        s: estimate.mean_minutes(store.recent_cycles(c, site.id, s, window), c.config.service(s).minutes)
         for s in site.services
     }
-    work = {s: counts.get(s, 0) * means[s] for s in site.services}
-    open_ = _open_counters(c, site)
-    counters = [estimate.OpenCounter(services, busy=row.current is not None) for row, services in open_]
-    out = {}
-    for s in site.services:
-        serving = [oc for oc in counters if s in oc.services]
-        out[s] = (means[s], estimate.capacity(s, counters, work), bool(serving) and all(oc.busy for oc in serving))
-    return out
+    counters = []
+    for row, services in _open_counters(c, site):
+        current = store.ticket(c, row.current) if row.current else None
+        busy_until = now
+        if current is not None and current.called_ts is not None:
+            busy_until = estimate.free_at(current.called_ts, cycle.get(current.service, 10.0), now)
+        counters.append(estimate.OpenCounter(row.id, services, busy_until))
+    counts = store.waiting_counts(c, site.id)
+    if sum(counts.values()) > estimate.REPLAY_LIMIT:
+        return estimate.fluid(counters, counts, cycle, now)
+    waiting = store.waiting_list(c, site.id, None, limit=estimate.REPLAY_LIMIT)
+    candidates = [
+        Candidate(t.id, t.number, t.service, t.priority, t.arrived_ts, t.rank_ts, bool(t.front), t.front_ts,
+                  t.due_ts, t.target_counter, bool(t.requeued))
+        for t in waiting
+    ]  # fmt: skip
+    return estimate.replay(counters, candidates, cycle, now)
 
 
 def wait_for(c: Ctx, site: Site, service: str, ahead: int) -> int | None:
-    mean, cap, busy = estimates(c, site)[service]
-    return estimate.wait_minutes(ahead, mean, cap, busy)
+    """Minutes until a ticket of ``service`` with ``ahead`` people before it is called
+    (None when no open counter serves the service)."""
+    forecast = estimates(c, site).get(service)
+    return None if forecast is None else forecast.wait_minutes(ahead, c.now.timestamp())
 
 
 def ticket_view(c: Ctx, t: Ticket, base_url: str = "") -> dict[str, Any]:
@@ -156,11 +168,9 @@ def counters_view(c: Ctx, site: Site) -> list[dict[str, Any]]:
 
 def services_view(c: Ctx, site: Site) -> list[dict[str, Any]]:
     counts = store.waiting_counts(c, site.id)
-    est = estimates(c, site)
     out = []
     for sid in site.services:
         s = c.config.service(sid)
-        mean, cap, busy = est[sid]
         waiting = counts.get(sid, 0)
         out.append(
             {
@@ -171,7 +181,7 @@ def services_view(c: Ctx, site: Site) -> list[dict[str, Any]]:
                 "walk_in": s.walk_in,
                 "real_name": s.real_name,
                 "waiting": waiting,
-                "estimated_wait_minutes": estimate.wait_minutes(waiting, mean, cap, busy),
+                "estimated_wait_minutes": wait_for(c, site, sid, waiting),
                 "counters": [k.number for k in site.counters if sid in k.services],
             }
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import socket
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -69,7 +70,10 @@ def connect(cfg: PrinterConfig) -> Any:
             from escpos.printer import Network
 
             p = Network(cfg.host, cfg.port, timeout=cfg.timeout, profile=cfg.profile)
-        elif cfg.kind == "usb":
+            # Our own connect: python-escpos's open() leaks the socket when the connection fails.
+            p.device = socket.create_connection((cfg.host, cfg.port), timeout=cfg.timeout)
+            return p
+        if cfg.kind == "usb":
             from escpos.printer import Usb
 
             p = Usb(cfg.vendor_id, cfg.product_id, timeout=int(cfg.timeout * 1000), profile=cfg.profile)

@@ -70,9 +70,7 @@ def _lines(text: str, columns: int, bold: bool = False) -> list[Op]:
 def ticket(slip: TicketSlip, columns: int = 48) -> list[Op]:
     """The ticket of SPEC 6: number, service, people ahead, wait, counters, time, QR, masked ID."""
     wait = (
-        "暂无窗口开放，请留意叫号"
-        if slip.estimated_wait_minutes is None
-        else f"约 {slip.estimated_wait_minutes} 分钟"
+        "暂无窗口开放，请留意叫号" if slip.estimated_wait_minutes is None else f"约 {slip.estimated_wait_minutes} 分钟"
     )
     counters = "、".join(str(n) for n in slip.counters)
     ops: list[Op] = [

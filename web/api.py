@@ -21,7 +21,7 @@ from core.errors import InvalidInput, TicketNotFound, UnknownCounter
 from core.model import Ticket, iso
 from core.store import queries
 from core.store.db import Reader
-from web import body
+from web import body, kiosk_link
 from web.auth import STAFF, require
 from web.voice import VoiceUnavailable, call_text
 
@@ -86,6 +86,7 @@ async def issue_ticket(request: Request) -> Response:
             properties:
               service: {type: string}
               id_number: {type: string, description: 18-character resident ID number}
+              card: {type: string, description: "one-time token of a card read at this kiosk, not with id_number"}
               priority: {type: string, enum: [normal, elderly, disabled, pregnant, military]}
     responses:
       201: {description: the new ticket}
@@ -94,6 +95,7 @@ async def issue_ticket(request: Request) -> Response:
       403: {description: another site's device or staff}
       404: {description: unknown_site or unknown_service}
       409: {description: site_closed, appointment_only, daily_cap_reached}
+      410: {description: card_expired}
       422: {description: invalid_input, invalid_id_number}
     """
     site_id = request.path_params["site"]
@@ -101,8 +103,11 @@ async def issue_ticket(request: Request) -> Response:
     req = await body.decode(request, body.TicketRequest)
     h = hall(request)
     limit_caller(request, who)
-    if req.id_number:
-        h.limits.identity("ticket", req.id_number, h.config.limits.tickets_per_identity_per_hour)
+    id_number = req.id_number
+    if req.card is not None:
+        id_number = kiosk_link.card_identity(request, who, req.card, req.id_number).id_number
+    if id_number:
+        h.limits.identity("ticket", id_number, h.config.limits.tickets_per_identity_per_hour)
     source = "kiosk" if who.role == "kiosk" else "counter"
     issued, view = await h.store.write(
         tickets.issue_and_view,
@@ -112,10 +117,14 @@ async def issue_ticket(request: Request) -> Response:
         source=source,
         actor=who.name,
         priority=req.priority,
-        id_number=req.id_number,
+        id_number=id_number,
         device=who.name if who.is_device else None,
     )
     view["existing"] = issued.existing
+    if req.card is not None:
+        kiosk_link.links(request).consume(req.card)
+    if who.role == "kiosk":
+        view["print"] = await kiosk_link.print_ticket(request, who, view, issued.existing)
     return JSONResponse(view, status_code=200 if issued.existing else 201)
 
 

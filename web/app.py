@@ -20,18 +20,19 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from core import accounts, appointments, calendar, counters, notify
+from core import accounts, appointments, calendar, counters, evaluation, notify
 from core.clock import Clock
 from core.config import Config, ConfigError
 from core.errors import HallError
 from core.hours import local_day, window
 from core.store import booking as booking_sql
 from core.store.db import Store
-from web import api, booking_api, errors, pages, ws
+from web import api, booking_api, device_pages, errors, kiosk_link, pages, supervision, ws
 from web.auth import TokenCache
 from web.demo import Demo, walkins
 from web.headers import SecurityHeaders
 from web.hub import Hub
+from web.kiosk_link import KioskLinks
 from web.limits import Buckets, RateLimited
 from web.logs import AccessLog
 from web.voice import Voice
@@ -74,6 +75,7 @@ class Hall:
         self.tokens = TokenCache(self.store)
         self.limits = Buckets(clock, config.limits)
         self.voice = Voice()
+        self.kiosks = KioskLinks(self.store, config)
         self.sink: notify.Sink = notify.LogSink(db_path.parent / "notifications.log", clock)
 
     async def login(self, username: str, password: str) -> tuple[str, accounts.Principal, dt.datetime]:
@@ -106,6 +108,7 @@ async def housekeeping(hall: Hall, every: float = 15.0) -> None:
         try:
             await hall.store.write(appointments.sweep)
             await hall.store.write(notify.purge)
+            await hall.store.write(evaluation.purge)
             messages = await hall.store.read(notify.due)
             if messages:
                 results = await asyncio.to_thread(notify.deliver, hall.sink, messages, hall.secret)
@@ -175,9 +178,11 @@ def create_app(
             await asyncio.to_thread(hall.close)
 
     routes = [
-        Mount("/api/v1", routes=[*api.routes, *booking_api.routes]),
+        Mount("/api/v1", routes=[*api.routes, *booking_api.routes, *supervision.routes, *kiosk_link.api_routes]),
         *ws.routes,
+        *kiosk_link.ws_routes,
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
+        *device_pages.routes,
         *pages.routes,
     ]
     return Starlette(

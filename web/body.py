@@ -20,6 +20,7 @@ class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class TicketRequest(Body):
     service: str
     id_number: str | None = None
+    card: str | None = None  # one-time token of an ID card read at this kiosk (web/kiosk_link.py)
     priority: Literal["normal", "elderly", "disabled", "pregnant", "military"] = "normal"
 
 
@@ -106,6 +107,15 @@ class RescheduleRequest(Body):
 class CheckInRequest(Body):
     code: str | None = None
     id_number: str | None = None
+    card: str | None = None
+
+
+class PrintRequest(Body):
+    kind: Literal["guide", "appointment"]
+    service: str | None = None
+    matter: str | None = None
+    code: str | None = None
+    verify: str | None = None
 
 
 class SlotOverride(Body):

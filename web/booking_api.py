@@ -16,7 +16,7 @@ from core.clock import TZ
 from core.errors import InvalidInput
 from core.store import booking as sql
 from core.store.db import Reader, Tx
-from web import body
+from web import body, kiosk_link
 from web.api import base_url, hall, limit_caller
 from web.auth import STAFF, require
 
@@ -148,23 +148,31 @@ async def check_in(request: Request) -> Response:
       202: {description: "{appointment, pending}: another party must check in"}
       404: {description: appointment_not_found}
       409: {description: too_early (come_back_at), too_late (walk_in), appointment_closed}
+      410: {description: card_expired}
     """
     site_id = request.path_params["site"]
     who = await require(request, "kiosk", *STAFF, site=site_id)
     req = await body.decode(request, body.CheckInRequest)
     h = hall(request)
     limit_caller(request, who)
+    id_number = req.id_number
+    if req.card is not None:
+        id_number = kiosk_link.card_identity(request, who, req.card, req.id_number).id_number
     done = await h.store.write(
         ap.check_in,
         site_id,
         code=req.code,
-        id_number=req.id_number,
+        id_number=id_number,
         actor=who.name,
         device=who.name if who.is_device else None,
     )
+    if req.card is not None:
+        kiosk_link.links(request).consume(req.card)
     if done.ticket is None:
         return JSONResponse({"appointment": done.appointment, "pending": list(done.pending), "ticket": None}, 202)
     ticket = await h.store.read(views.ticket_view, done.ticket, base_url(request))
+    if who.role == "kiosk":
+        ticket["print"] = await kiosk_link.print_ticket(request, who, ticket, False)
     return JSONResponse({**ticket, "appointment": done.appointment}, status_code=201)
 
 

@@ -256,7 +256,7 @@ async def qr_svg(request: Request) -> Response:
 
 
 def _routes() -> list[BaseRoute]:
-    from web import booking_pages, staff_pages
+    from web import booking_pages, staff_pages, supervision_pages
 
     return [
         Route("/", index, name="index"),
@@ -266,6 +266,7 @@ def _routes() -> list[BaseRoute]:
         Route("/qr.svg", qr_svg, name="qr"),
         *staff_pages.routes,
         *booking_pages.routes,
+        *supervision_pages.routes,
     ]
 
 

@@ -185,7 +185,8 @@ class Store:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             for job in batch:
-                job.future.set_exception(e)
+                with contextlib.suppress(concurrent.futures.InvalidStateError):
+                    job.future.set_exception(e)
             return
         if events and self.on_commit is not None:
             try:
@@ -193,10 +194,13 @@ class Store:
             except Exception:
                 log.exception("publishing events failed")
         for job, result, error in outcomes:
-            if error is not None:
-                job.future.set_exception(error)
-            else:
-                job.future.set_result(result)
+            # A waiter that went away (a cancelled websocket handler) cancels its future: the
+            # work is committed all the same, and the writer thread must not die of it.
+            with contextlib.suppress(concurrent.futures.InvalidStateError):
+                if error is not None:
+                    job.future.set_exception(error)
+                else:
+                    job.future.set_result(result)
 
     # -- reading -------------------------------------------------------------------
     def _reader(self) -> sqlite3.Connection:

@@ -91,3 +91,12 @@ def followups(c: Conn, tickets: list[str]) -> dict[str, list[Any]]:
         for r in rows:
             out[r["ticket"]].append(r)
     return out
+
+
+def purge_comments(c: Conn, before_ts: float) -> int:
+    """Erase the words residents typed in ratings given before ``before_ts`` (grades stay)."""
+    return int(
+        c.execute(
+            "UPDATE evaluations SET comment = NULL WHERE comment IS NOT NULL AND at_ts < ?", (before_ts,)
+        ).rowcount
+    )

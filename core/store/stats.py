@@ -11,21 +11,32 @@ from core.store.queries import Conn
 # than by parsing every event in Python.
 _EVENT_FIELDS = (
     "seq, type, at_ts, actor, ticket, "
-    "json_extract(data, '$.ticket.service') AS service, "
-    "json_extract(data, '$.by_counter.id') AS by_counter, "
-    "json_extract(data, '$.requeued') AS requeued, "
-    "json_extract(data, '$.counter.id') AS counter_id, "
-    "json_extract(data, '$.counter.state') AS counter_state, "
-    "json_extract(data, '$.counter.pause_reason') AS pause_reason"
+    "CASE WHEN type = 'counter.updated' THEN NULL ELSE json_extract(data, '$.ticket.service') END AS service, "
+    "CASE WHEN type = 'counter.updated' THEN NULL ELSE json_extract(data, '$.by_counter.id') END AS by_counter, "
+    "CASE WHEN type = 'ticket.no_show' THEN json_extract(data, '$.requeued') END AS requeued, "
+    "CASE WHEN type = 'counter.updated' THEN json_extract(data, '$.counter.id') END AS counter_id, "
+    "CASE WHEN type = 'counter.updated' THEN json_extract(data, '$.counter.state') END AS counter_state, "
+    "CASE WHEN type = 'counter.updated' THEN json_extract(data, '$.counter.pause_reason') END AS pause_reason"
 )
 
 
-def events(c: Conn, site: str, from_ts: float, to_ts: float) -> Iterator[Any]:
-    """Ticket and counter events of a site in ``[from_ts, to_ts)``, in log order, streamed."""
+def events(
+    c: Conn, site: str, from_ts: float, to_ts: float, *, weekday: int | None = None, utc_offset: int = 0
+) -> Iterator[Any]:
+    """Ticket and counter events of a site in ``[from_ts, to_ts)``, in log order, streamed.
+
+    ``weekday`` (0 = Monday, local time at ``utc_offset`` seconds) keeps one day of the week.
+    """
+    where = ""
+    args: tuple[Any, ...] = (site, from_ts, to_ts)
+    if weekday is not None:
+        # SQLite's %w counts from Sunday = 0
+        where = "AND CAST(strftime('%w', at_ts + ?, 'unixepoch') AS INTEGER) = ? "
+        args += (utc_offset, (weekday + 1) % 7)
     cur = c.execute(
-        f"SELECT {_EVENT_FIELDS} FROM events WHERE site = ? AND at_ts >= ? AND at_ts < ? "
+        f"SELECT {_EVENT_FIELDS} FROM events WHERE site = ? AND at_ts >= ? AND at_ts < ? {where}"
         "AND (type GLOB 'ticket.*' OR type = 'counter.updated') ORDER BY seq",
-        (site, from_ts, to_ts),
+        args,
     )
     while True:
         rows = cur.fetchmany(2000)

@@ -4,6 +4,7 @@
 // party in turn) and get the same ticket screen.
 import { $, $$, api, el, formatDateTime, formatTime, LANG, readJSON, runClock, serverNow, siteSocket, t, throttle }
   from "./common.js";
+import { deviceLink } from "./kiosk_devices.js";
 
 const page = readJSON("page-data");
 const SITE = page.site;
@@ -28,7 +29,18 @@ const state = {
   busy: false,
   // appointment check-in: the booking found so far and who still has to check in
   ci: { mode: "code", code: null, pending: [] },
+  // devices (kiosk agent): the card read (a one-time token), the agent's state, the print job
+  card: null,
+  agent: null,
+  job: null,
+  jobTimer: null,
 };
+const DS = readJSON("device-strings");
+function ds(key, vars = {}) {
+  let s = DS[key] ?? key;
+  for (const [k, v] of Object.entries(vars)) s = s.split(`%(${k})s`).join(String(v));
+  return s;
+}
 
 // -- device token: arrives once in the URL fragment, then lives in localStorage ------------
 function captureToken() {
@@ -78,6 +90,7 @@ function clearDetails() {
 /** The next resident starts from a clean first screen (elder mode off). */
 function startOver() {
   clearInterval(state.countdownTimer);
+  clearCard();
   clearDetails();
   if (CHECKIN) resetCheckin();
   state.pageIndex = 0;
@@ -189,7 +202,8 @@ async function take() {
     $("#id-error").textContent = t("id_invalid");
     return;
   }
-  if (!id && state.chosen.real_name) {
+  const card = id ? null : validCard();
+  if (!id && !card && state.chosen.real_name) {
     $("#id-error").textContent = t("id_needed");
     return;
   }
@@ -199,13 +213,16 @@ async function take() {
   }
   const body = { service: state.chosen.id, priority: state.priority };
   if (id) body.id_number = id;
+  else if (card) body.card = card.token;
   state.busy = true;
   $("#take").disabled = true;
   try {
     const ticket = await api("POST", `/api/v1/sites/${encodeURIComponent(SITE)}/tickets`, { token: token(), body });
+    if (card) clearCard();
     showResult(ticket);
   } catch (e) {
-    showMessage(e.message);
+    showMessage(e.code === "card_expired" ? ds("card_expired") : e.message);
+    if (e.code === "card_expired") clearCard();
     if (e.code === "invalid_id_number") $("#id-error").textContent = e.message;
     if (e.code === "site_closed") { state.open = false; startOver(); showMessage(e.message); }
   } finally {
@@ -234,7 +251,118 @@ function showResult(ticket) {
   qr.src = `/qr.svg?data=${encodeURIComponent(ticket.track_url)}`;
   show("result");
   startCountdown(RESULT_SECONDS);
+  showPrint(ticket.print);
   refreshSoon();
+}
+
+// -- printing at the kiosk: a slip, or the mobile ticket when the printer cannot --------------
+function printStatus(kind, text) {
+  document.body.dataset.print = kind;
+  $("#r-print").textContent = text;
+  $("#r-print").hidden = !text;
+  $("#r-fallback").hidden = kind !== "fallback";
+  $("#screen-result").classList.toggle("fallback", kind === "fallback");
+}
+
+function showPrint(job) {
+  clearTimeout(state.jobTimer);
+  state.job = null;
+  if (!job) { printStatus("none", ""); return; }
+  if (job.status !== "sent") { printFallback(); return; }
+  state.job = job.job;
+  printStatus("printing", ds("printing"));
+  state.jobTimer = setTimeout(printFallback, 20000); // the server gives up after 15 s and says so
+  const early = earlyPrints.get(job.job); // the agent may answer before the HTTP response arrives
+  if (early) onPrint(early);
+}
+
+const earlyPrints = new Map();
+
+function printFallback() {
+  clearTimeout(state.jobTimer);
+  state.job = null;
+  printStatus("fallback", "");
+  startCountdown(RESULT_SECONDS * 2); // time to scan the code or note the number
+}
+
+function onPrint(msg) {
+  if (msg.job === null || msg.job === undefined) return;
+  if (msg.job !== state.job) {
+    earlyPrints.set(msg.job, msg);
+    if (earlyPrints.size > 20) earlyPrints.delete(earlyPrints.keys().next().value);
+    return;
+  }
+  clearTimeout(state.jobTimer);
+  state.job = null;
+  if (msg.status === "printed") printStatus("printed", ds("printed"));
+  else printFallback();
+}
+
+async function printGuide() {
+  if (!state.chosen || !token()) return;
+  try {
+    await api("POST", `/api/v1/kiosks/${encodeURIComponent(KIOSK)}/print`,
+      { token: token(), body: { kind: "guide", service: state.chosen.id } });
+    showMessage(ds("guide_printing"), "info");
+  } catch (e) {
+    showMessage(e.code === "printer_unavailable" ? ds("guide_unavailable") : e.message);
+  }
+}
+
+// -- the card reader and scanner (through the kiosk agent) ------------------------------------
+function validCard() {
+  return state.card && Date.now() < state.card.until ? state.card : null;
+}
+
+function renderCard() {
+  const card = validCard();
+  $("#card-banner").hidden = !card;
+  $("#card-who").textContent = card ? ds("card_read", { name: card.name, id: card.masked }) : "";
+  $("#card-green").hidden = !(card && card.green);
+  $("#card-used").hidden = !card;
+  $("#card-used").textContent = card ? ds("card_used", { id: card.masked }) : "";
+  document.body.dataset.card = card ? "read" : "none";
+}
+
+function clearCard() {
+  state.card = null;
+  renderCard();
+}
+
+function onIdentity(msg) {
+  if (state.screen === "result") startOver();
+  state.card = { token: msg.card, masked: msg.masked, name: msg.name_masked, green: msg.green,
+    until: Date.now() + Math.max(10, (msg.expires_in || 120) - 10) * 1000 };
+  renderCard();
+  resetIdle();
+  if (state.screen === "checkin") {
+    setCheckinMode("id");
+    submitCheckin();
+  } else if (state.screen === "services") {
+    showMessage(ds("card_choose"), "info");
+  }
+}
+
+function onScan(msg) {
+  if (msg.kind !== "booking") { showMessage(ds("scan_unknown")); return; }
+  if (!CHECKIN || !state.open) return;
+  if (state.screen !== "checkin") startCheckin();
+  setCheckinMode("code");
+  $("#ci-code").value = msg.data;
+  submitCheckin();
+}
+
+function onAgent(msg) {
+  state.agent = msg;
+  const up = Boolean(msg.online);
+  const printer = up && msg.printer_configured !== false && msg.printer !== false && msg.paper !== "out";
+  const reader = up && msg.reader !== false && msg.reader !== null;
+  document.body.dataset.agent = up ? "online" : "offline";
+  document.body.dataset.printer = printer ? "ok" : "down";
+  const note = !up ? ds("agent_down") : (printer ? "" : ds("printer_down"));
+  $("#device-status").textContent = note;
+  $("#device-status").hidden = !note;
+  $("#reader-hint").hidden = reader;
 }
 
 function startCountdown(seconds) {
@@ -340,15 +468,15 @@ async function submitCheckin() {
     body.code = code;
   } else {
     const id = $("#ci-id").value.trim().toUpperCase();
-    if (!id) {
+    const card = id ? null : validCard();
+    if (card) body.card = card.token;
+    else if (!id) {
       $("#ci-id-error").textContent = t("ci_need_id");
       return;
-    }
-    if (!validId(id)) {
+    } else if (!validId(id)) {
       $("#ci-id-error").textContent = t("id_invalid");
       return;
-    }
-    body.id_number = id;
+    } else body.id_number = id;
     if (state.ci.code) body.code = state.ci.code;
   }
   if (!token()) {
@@ -359,9 +487,11 @@ async function submitCheckin() {
   $("#ci-submit").disabled = true;
   try {
     const res = await api("POST", `/api/v1/sites/${encodeURIComponent(SITE)}/check-in`, { token: token(), body });
+    if (body.card) clearCard();
     if (res.ticket === null && res.pending) showPending(res.appointment, res.pending);
     else showResult(res);
   } catch (e) {
+    if (e.code === "card_expired") clearCard();
     checkinError(e);
   } finally {
     state.busy = false;
@@ -481,6 +611,8 @@ function wire() {
   $("#finish").addEventListener("click", startOver);
   $("#more-time").addEventListener("click", () => startCountdown(RESULT_SECONDS));
   $("#help").addEventListener("click", callHelp);
+  $("#card-clear").addEventListener("click", clearCard);
+  $("#print-guide").addEventListener("click", printGuide);
   document.addEventListener("keydown", (e) => {
     if (e.key === "Escape" && state.screen !== "services") startOver();
   });
@@ -492,4 +624,12 @@ runClock($("#clock"), false);
 show(state.open ? "services" : "closed");
 renderServices();
 siteSocket(SITE, { onSnapshot: refreshSoon, onEvent: refreshSoon });
+window.kioskDevices = deviceLink(KIOSK, token, {
+  identity: onIdentity,
+  identity_removed: () => {}, // the card may be taken away: its read stays usable until used or expired
+  identity_error: () => showMessage(ds("card_unreadable")),
+  scan: onScan,
+  print: onPrint,
+  agent: onAgent,
+});
 setInterval(refresh, 60000);

@@ -1,5 +1,5 @@
 // Phone page following one ticket: re-read it whenever the site's feed moves (debounced).
-import { $, api, debounce, LANG, readJSON, siteSocket, t } from "./common.js";
+import { $, api, debounce, el, LANG, readJSON, siteSocket, t } from "./common.js";
 
 const initial = readJSON("page-data");
 const ID = document.body.dataset.ticket;
@@ -25,11 +25,70 @@ function render(tk) {
   lastStatus = tk.status;
 }
 
+// -- 好差评: once the ticket is done, the holder may rate the visit (once, nothing pre-selected)
+let evaluationShown = false;
+
+function evaluationForm(state) {
+  const grades = state.grades.map((g) => el("label", { class: `ev-grade ev-grade-${g.grade}` },
+    el("input", { type: "radio", name: "grade", value: g.grade }), el("span", {}, g.label),
+    LANG === "en" ? el("small", {}, g.label_en) : null));
+  $("#ev-grades").replaceChildren(...grades);
+  const reasons = state.reasons.map((r) => el("label", { class: "radio" },
+    el("input", { type: "radio", name: "reason", value: r.code }), ` ${LANG === "en" ? r.label_en : r.label}`));
+  $("#ev-reason-list").replaceChildren(...reasons);
+}
+
+async function showEvaluation() {
+  if (evaluationShown) return;
+  evaluationShown = true;
+  try {
+    const state = await api("GET", `/api/v1/tickets/${encodeURIComponent(ID)}/evaluation`);
+    if (!state.evaluable && !state.evaluated) return;
+    $("#evaluate").hidden = false;
+    $("#ev-form").hidden = !state.evaluable;
+    $("#ev-already").hidden = state.evaluable;
+    if (state.evaluable) evaluationForm(state);
+  } catch {
+    evaluationShown = false;
+  }
+}
+
+function evError(text) {
+  $("#ev-error").textContent = text || "";
+  $("#ev-error").hidden = !text;
+}
+
+$("#ev-form").addEventListener("change", (ev) => {
+  if (ev.target.name === "grade") $("#ev-reasons").hidden = Number(ev.target.value) > 2;
+});
+$("#ev-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const form = new FormData(ev.target);
+  const grade = Number(form.get("grade"));
+  const reason = form.get("reason") || null;
+  const comment = String(form.get("comment") || "").trim() || null;
+  if (!grade) return evError(ev.target.dataset.needGrade);
+  if (grade <= 2 && ((!reason && !comment) || (reason === "other" && !comment))) return evError(ev.target.dataset.needReason);
+  evError("");
+  try {
+    await api("POST", `/api/v1/tickets/${encodeURIComponent(ID)}/evaluation`,
+      { body: { grade, reason: grade <= 2 ? reason : null, comment } });
+    $("#ev-form").hidden = true;
+    $("#ev-done").hidden = false;
+  } catch (e) {
+    if (e.code === "already_evaluated") {
+      $("#ev-form").hidden = true;
+      $("#ev-already").hidden = false;
+    } else evError(e.message);
+  }
+});
+
 async function refresh() {
   try {
     const tk = await api("GET", `/api/v1/tickets/${encodeURIComponent(ID)}`);
     render(tk);
     $("#conn").textContent = "";
+    if (tk.status === "done") showEvaluation();
     if (FINAL.has(tk.status)) {
       finished = true;
       feed.disconnect();
@@ -47,3 +106,4 @@ const feed = siteSocket(initial.site, {
   onStatus: (s) => { $("#conn").textContent = s === "open" || finished ? "" : t("connecting"); },
 });
 if (FINAL.has(initial.status)) feed.disconnect();
+if (initial.status === "done") showEvaluation();

@@ -1,0 +1,111 @@
+"""The live hall as a supervisor sees it (staff only): who is served where since when,
+every waiting ticket with its arrival, today's bad ratings and help requests, device health.
+
+The page starts from this view and then follows the public site socket (``seq`` says which
+events the view already reflects).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core import evaluation, store
+from core.hours import local_day
+from core.model import PAUSE_REASONS, iso
+from core.store import evaluation as sql_eval
+from core.store import stats as sql
+from core.store.db import Reader
+from core.views import services_view, site_or_raise, site_summary
+
+WAITING_LIMIT = 500
+
+
+def _counters(r: Reader, site_id: str) -> list[dict[str, Any]]:
+    site = site_or_raise(r, site_id)
+    rows = {row.id: row for row in store.site_counters(r, site_id)}
+    out = []
+    for k in site.counters:
+        row = rows.get(k.id)
+        if row is None:
+            continue
+        t = store.ticket(r, row.current) if row.current else None
+        idle_since = row.state_ts
+        if row.state == "open" and t is None:  # idle since the later of opening and the last visit done here
+            last = sql_eval.last_done_at_counter(r, site.id, k.id, row.state_ts or 0)
+            idle_since = max(row.state_ts or 0, last["closed_ts"]) if last is not None else row.state_ts
+        out.append(
+            {
+                "id": k.id,
+                "number": k.number,
+                "services": list(k.services),
+                "state": row.state,
+                "pause_reason": row.pause_reason,
+                "pause_reason_text": PAUSE_REASONS.get(row.pause_reason or ""),
+                "since": iso(row.state_ts),
+                "idle_since": iso(idle_since),
+                "clerk": row.clerk,
+                "current": None
+                if t is None
+                else {
+                    "number": t.number,
+                    "service": t.service,
+                    "status": t.status,
+                    "called_at": iso(t.called_ts),
+                    "serving_at": iso(t.serving_ts),
+                    "arrived_at": iso(t.arrived_ts),
+                },
+            }
+        )
+    return out
+
+
+def hall_view(r: Reader, site_id: str) -> dict[str, Any]:
+    """Everything the supervisors' hall page starts from, read in one snapshot."""
+    site = site_or_raise(r, site_id)
+    today = local_day(r.now)
+    start = dt.datetime(today.year, today.month, today.day, tzinfo=r.now.tzinfo).timestamp()
+    waiting = store.waiting_list(r, site.id, None, limit=WAITING_LIMIT)
+    first_today = sql.first_seq_at(r, site.id, start)
+    ratings = evaluation.bad_ratings(r, site.id, start, start + 86400, bad_only=False)
+    return {
+        "site": site_summary(r, site),
+        "seq": store.last_seq(r, site.id),
+        "now": iso(r.now.timestamp()),
+        "counters": _counters(r, site.id),
+        "services": services_view(r, site),
+        "waiting": [
+            {
+                "number": t.number,
+                "service": t.service,
+                "priority": t.priority,
+                "arrived_at": iso(t.arrived_ts),
+                "front": bool(t.front),
+                "requeued": bool(t.requeued),
+                "transfers": t.transfers,
+                "target_counter": t.target_counter,
+            }
+            for t in sorted(waiting, key=lambda t: (t.arrived_ts, t.number))
+        ],
+        "bad": [x for x in ratings if x["grade"] in evaluation.BAD],
+        "ratings_today": {
+            "evaluations": len(ratings),
+            "satisfied": sum(x["grade"] in evaluation.SATISFIED for x in ratings),
+            "bad": sum(x["grade"] in evaluation.BAD for x in ratings),
+        },
+        "help": [
+            {"seq": h["seq"], "at": iso(h["at_ts"]), "kiosk": h["kiosk"], "kiosk_name": h["name"]}
+            for h in sql.help_requests(r, site.id, first_today)
+        ],
+        "devices": [
+            {
+                "device": d["device"],
+                "kind": d["kind"],
+                "last_seen": iso(d["last_seen_ts"]),
+                "printer_online": d["printer_online"],
+                "paper": d["paper"],
+                "reader_present": d["reader_present"],
+            }
+            for d in sql.device_status(r, site.id)
+        ],
+    }

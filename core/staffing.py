@@ -1,0 +1,145 @@
+"""Staffing help: how many counters to open, hour by hour, for a target average wait.
+
+From the same weekday of past weeks: the arrival rate per hour (tickets issued), the mean
+service time, and how many counters were open. The number needed is the smallest ``c``
+for which an M/M/c queue (Erlang C) waits on average no longer than the target:
+
+    a = lambda * s                                     offered load, in counters (erlangs)
+    C(c, a) = (a^c / c!) * c/(c-a) / (sum_{k<c} a^k/k! + (a^c / c!) * c/(c-a))
+    Wq = C(c, a) * s / (c - a)                         mean wait before being called
+
+(``lambda`` arrivals per minute, ``s`` mean service minutes, ``c > a``). See docs/statistics.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core import stats
+from core.errors import InvalidInput
+from core.hours import local_day, window
+from core.store.db import Reader
+from core.views import site_or_raise
+
+MAX_COUNTERS = 100
+WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def erlang_c(c: int, a: float) -> float:
+    """Probability that an arrival waits, with ``c`` counters and offered load ``a`` (1 if ``c <= a``)."""
+    if a <= 0:
+        return 0.0
+    if c <= a:
+        return 1.0
+    b = 1.0  # Erlang B by its recursion: stable for large c, no factorials
+    for k in range(1, c + 1):
+        b = a * b / (k + a * b)
+    return c * b / (c - a * (1 - b))
+
+
+def mean_wait(c: int, per_hour: float, service_minutes: float) -> float | None:
+    """Mean minutes waited before a counter calls (M/M/c); None when ``c`` counters cannot keep up."""
+    a = per_hour / 60 * service_minutes
+    if a <= 0:
+        return 0.0
+    if c <= a:
+        return None
+    return erlang_c(c, a) * service_minutes / (c - a)
+
+
+def counters_needed(per_hour: float, service_minutes: float, target_minutes: float) -> int:
+    """The fewest counters whose mean wait is at most ``target_minutes``."""
+    if per_hour <= 0:
+        return 0
+    c = max(1, int(per_hour / 60 * service_minutes) + 1)
+    while c < MAX_COUNTERS:
+        wait = mean_wait(c, per_hour, service_minutes)
+        if wait is not None and wait <= target_minutes:
+            return c
+        c += 1
+    return MAX_COUNTERS
+
+
+def past_days(r: Reader, site_id: str, weekday: int, weeks: int, until: dt.date) -> list[dt.date]:
+    """The last ``weeks`` days on or before ``until`` that fall on ``weekday`` and the site was open."""
+    site = site_or_raise(r, site_id)
+    day = until - dt.timedelta(days=(until.weekday() - weekday) % 7)
+    out: list[dt.date] = []
+    for _ in range(weeks):
+        if window(site, day) is not None:
+            out.append(day)
+        day -= dt.timedelta(days=7)
+    return sorted(out)
+
+
+def _service_minutes(s: stats.Stats, r: Reader) -> float:
+    """Mean service minutes seen; without any, the configured typical minutes weighted by demand."""
+    samples = s.site_acc.services
+    if samples:
+        return max(0.5, sum(samples) / len(samples) / 60)
+    weights = {k: acc.issued for k, acc in s.by_service.items()} or dict.fromkeys(s.site.services, 1)
+    typical = {k: svc.minutes for k in weights if (svc := r.config.service(k)) is not None}
+    total = sum(weights[k] for k in typical)
+    return sum(typical[k] * weights[k] for k in typical) / total if total else 10.0
+
+
+def plan(
+    r: Reader, site_id: str, weekday: int, *, target_minutes: float = 10.0, weeks: int = 8, until: str | None = None
+) -> dict[str, Any]:
+    """Per opening hour of ``weekday`` (0 = Monday): arrivals per hour, counters open, counters needed.
+
+    :raises InvalidInput: weekday outside 0-6, weeks outside 1-52, a target outside 1-240 minutes.
+    """
+    if not 0 <= weekday <= 6:
+        raise InvalidInput("weekday must be 0 (Monday) to 6 (Sunday)", field="weekday")
+    if not 1 <= weeks <= 52:
+        raise InvalidInput("weeks must be 1 to 52", field="weeks")
+    if not 1 <= target_minutes <= 240:
+        raise InvalidInput("目标等候时间应在 1-240 分钟 / target must be 1 to 240 minutes", field="target")
+    site = site_or_raise(r, site_id)
+    try:
+        last = dt.date.fromisoformat(until) if until else local_day(r.now) - dt.timedelta(days=1)
+    except ValueError:
+        raise InvalidInput("until must be YYYY-MM-DD", field="until") from None
+    days = past_days(r, site.id, weekday, weeks, last)
+    hours_out: list[dict[str, Any]] = []
+    s = stats.compute(r, site.id, days[0], days[-1], weekday=weekday) if days else None
+    minutes = _service_minutes(s, r) if s is not None else None
+    if s is not None and minutes is not None:
+        hours_out = _hours(s, days, minutes, target_minutes)
+    return {
+        "site": site.id,
+        "weekday": weekday,
+        "weekday_name": WEEKDAYS[weekday],
+        "days": [d.isoformat() for d in days],
+        "target_minutes": target_minutes,
+        "service_minutes": None if minutes is None else round(minutes, 1),
+        "hours": hours_out,
+    }
+
+
+def _hours(s: stats.Stats, days: list[dt.date], minutes: float, target: float) -> list[dict[str, Any]]:
+    out = []
+    first = window(s.site, days[0])
+    assert first is not None
+    start, end = first[0], first[1]
+    hour = start.replace(minute=0)
+    while hour < end:
+        nxt = hour + dt.timedelta(hours=1)
+        share = (min(nxt, end) - max(hour, start)).total_seconds() / 3600  # a half-open hour at 08:30
+        arrivals = sum(s.arrivals.get((d.isoformat(), hour.hour), 0) for d in days) / len(days) / share
+        open_ = sum(s.open_seconds.get((d.isoformat(), hour.hour), 0.0) for d in days) / len(days) / (share * 3600)
+        wait = mean_wait(round(open_), arrivals, minutes) if open_ >= 0.5 else None
+        out.append(
+            {
+                "hour": hour.hour,
+                "label": f"{hour:%H:%M}",
+                "arrivals_per_hour": round(arrivals, 2),
+                "open_counters": round(open_, 2),
+                "needed_counters": counters_needed(arrivals, minutes, target),
+                "predicted_wait_minutes": None if wait is None else round(wait, 1),
+            }
+        )
+        hour = nxt
+    return out
