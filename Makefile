@@ -1,13 +1,17 @@
 # make run   - set up .venv, then serve the demo district (prints the URLs and demo accounts)
 # make test  - set up .venv, then lint, type-check and run the whole test suite
+# make bench - set up .venv, then run the benchmarks of SPEC 9 and print one table (about 5 minutes)
+# make kiosk-demo - beside a running `make run`: a simulated card reader, scanner and printer and
+#                   the kiosk agent for KIOSK (default youyi-k1); see README "Kiosk devices"
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
+KIOSK ?= youyi-k1
 
-.PHONY: run test lint types pytest setup clean
+.PHONY: run test lint types pytest setup clean bench kiosk-demo
 
 setup: $(STAMP)
 
@@ -15,10 +19,15 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	if [ -f /usr/include/PCSC/winscard.h ]; then $(PY) -m pip install --quiet -e '.[dev,pcsc]'; \
+	else echo "libpcsclite-dev not installed: PC/SC reader support and its tests are skipped"; fi
 	touch $(STAMP)
 
 run: $(STAMP)
 	$(PY) server.py --demo --host $(HOST) --port $(PORT)
+
+kiosk-demo: $(STAMP)
+	$(PY) -m kiosk.sim --server http://$(HOST):$(PORT) --kiosk $(KIOSK)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -31,6 +40,9 @@ pytest: $(STAMP)
 	$(PY) -m pytest
 
 test: lint types pytest
+
+bench: $(STAMP)
+	$(PY) -m bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -55,6 +55,7 @@ def _live(sock: Path) -> bool:
 @pytest.fixture(scope="module")
 def vpcd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """The TCP port where a virtual card is inserted into ``Virtual PCD 00 00``."""
+    pytest.importorskip("smartcard", reason="pyscard needs libpcsclite-dev to build (make installs it then)")
     if not (shutil.which("pcscd") and VPCD.exists()):
         pytest.skip("needs pcscd and vsmartcard-vpcd (apt-get install pcscd vsmartcard-vpcd)")
     if _live(SOCKET):  # a pcscd already runs (systemd): use its vpcd reader if it has one
