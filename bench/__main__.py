@@ -1,0 +1,44 @@
+"""``make bench``: every benchmark of SPEC 9 in one run, one table.
+
+    python -m bench                # all (about 5 minutes on 2 cores)
+    python -m bench tickets day    # some of them
+
+Each benchmark starts its own server on a fresh database (see bench/common.py).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from bench import booking, callnext, day, fanout, tickets
+from bench.common import Table, emit
+
+ALL = {"tickets": tickets, "callnext": callnext, "booking": booking, "fanout": fanout, "day": day}
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(ALL)
+    unknown = [n for n in names if n not in ALL]
+    if unknown:
+        print(f"unknown benchmark(s) {unknown}; choose from {list(ALL)}", file=sys.stderr)
+        return 2
+    started = time.monotonic()
+    table = Table()
+    load = os.getloadavg()[0]
+    for name in names:
+        t = time.monotonic()
+        print(f"== {name} ...", flush=True)
+        ALL[name].measure(table)
+        print(f"== {name}: {time.monotonic() - t:.0f} s", flush=True)
+    print(f"\nload average (1 min) at start {load:.1f}, at end {os.getloadavg()[0]:.1f}: other work on the machine "
+          "skews every figure")  # fmt: skip
+    emit(table, started)
+    return 0 if all(r.holds is not False for r in table.rows) else 1
+
+
+if __name__ == "__main__":
+    os.chdir(Path(__file__).resolve().parent.parent)
+    sys.exit(main(sys.argv[1:]))
