@@ -163,3 +163,18 @@ def test_200_concurrent_tickets_get_distinct_numbers(client: TestClient, kiosk: 
         t.join()
     assert all(r.status_code == 201 for r in results)
     assert len({r.json()["number"] for r in results}) == 200
+
+
+def test_counter_view_lists_tickets_sent_to_it_from_other_services(
+    client: TestClient, hall: Hall, kiosk: dict[str, str]
+) -> None:
+    ann = hall.clerk_at("youyi-1")
+    hall.take("general", kiosk)
+    hall.act("youyi-1", "call-next", ann)
+    certificate = next(
+        k["id"] for k in client.get("/api/v1/sites/youyi").json()["counters"] if "general" not in k["services"]
+    )
+    hall.act("youyi-1", "transfer", ann, counter=certificate)
+    bob = hall.clerk_at(certificate, "bob")
+    listed = client.get(f"/api/v1/counters/{certificate}", headers=bob).json()["waiting"]
+    assert [w["number"] for w in listed] == ["A001"] and listed[0]["target_counter"] == certificate

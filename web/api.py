@@ -5,8 +5,8 @@ Docstrings after ``---`` are the OpenAPI description of each route.
 
 from __future__ import annotations
 
-import asyncio
 import math
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -17,13 +17,12 @@ from starlette.schemas import SchemaGenerator
 
 from core import accounts, counters, tickets, views
 from core.accounts import Principal
-from core.errors import InvalidInput, TicketNotFound, UnknownCounter
+from core.errors import TicketNotFound, UnknownCounter
 from core.model import Ticket, iso
 from core.store import queries
 from core.store.db import Reader
 from web import body, kiosk_link
 from web.auth import STAFF, require
-from web.voice import VoiceUnavailable, call_text
 
 schemas = SchemaGenerator({"openapi": "3.0.0", "info": {"title": "Hall queue and kiosk API", "version": "1"}})
 
@@ -206,11 +205,7 @@ def counter_state(r: Reader, counter_id: str, base: str, ticket_id: str | None =
     waiting = [
         w for w in queries.waiting_list(r, site.id, k.services, limit=100) if w.target_counter in (None, counter_id)
     ]
-    waiting += [
-        w
-        for w in queries.waiting_list(r, site.id, None, limit=100)
-        if w.target_counter == counter_id and w.service not in k.services
-    ]
+    waiting += [w for w in queries.targeted_at(r, site.id, counter_id) if w.service not in k.services]
     out["waiting"] = [_waiting_item(w, r.now.timestamp()) for w in waiting]
     return out
 
@@ -317,31 +312,6 @@ async def logout(request: Request) -> Response:
     return Response(status_code=204)
 
 
-# -- voice -----------------------------------------------------------------------------
-async def voice_call(request: Request) -> Response:
-    """
-    summary: The spoken call "请A001号到3号窗口办理" as WAV, made offline
-    responses:
-      200: {description: audio/wav}
-      422: {description: invalid_input}
-      503: {description: voice_unavailable}
-    """
-    number = request.query_params.get("number", "")
-    counter = request.query_params.get("counter", "")
-    lang = request.query_params.get("lang", "zh")
-    if not (2 <= len(number) <= 6 and number[0].isalpha() and number[0].isupper() and number[1:].isdigit()):
-        raise InvalidInput("number must look like A001", field="number")
-    if not (counter.isdigit() and 0 < int(counter) < 1000) or lang not in ("zh", "en"):
-        raise InvalidInput("counter must be a number, lang zh or en", field="counter")
-    try:
-        wav = await asyncio.to_thread(hall(request).voice.wav, call_text(number, int(counter), lang))
-    except VoiceUnavailable:
-        from web.errors import error_response
-
-        return error_response(503, "voice_unavailable", "语音不可用 / voice is not available on this server")
-    return Response(wav, media_type="audio/wav", headers={"Cache-Control": "public, max-age=86400"})
-
-
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
@@ -369,7 +339,7 @@ COMMON_ERRORS = {
 def complete(doc: dict[str, Any]) -> dict[str, Any]:
     """Declare path parameters and the error answers every operation can give."""
     for path, ops in doc.get("paths", {}).items():
-        names = [seg[1:-1] for seg in path.split("/") if seg.startswith("{") and seg.endswith("}")]
+        names = re.findall(r"\{(\w+)\}", path)  # "/voice/guide/{key}.wav" too
         for op in ops.values():
             params = op.setdefault("parameters", [])
             have = {p["name"] for p in params}
@@ -425,6 +395,5 @@ routes = [
     ),
     Route("/auth/token", token, methods=["POST"]),
     Route("/auth/logout", logout, methods=["POST"]),
-    Route("/voice/call.wav", voice_call),
     Route("/openapi.json", openapi, include_in_schema=False),
 ]

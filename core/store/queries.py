@@ -260,6 +260,16 @@ def waiting_list(c: Conn, site: str, services: Iterable[str] | None = None, limi
     return [_ticket(r) for r in c.execute(sql, args).fetchall()]
 
 
+def targeted_at(c: Conn, site: str, counter: str, limit: int = 100) -> list[Ticket]:
+    """Waiting tickets transferred to one counter by name."""
+    rows = c.execute(
+        f"SELECT {TICKET_COLUMNS} FROM tickets INDEXED BY tickets_targeted WHERE site = ? AND target_counter = ? "
+        "AND status = 'waiting' ORDER BY front DESC, rank_ts, arrived_ts LIMIT ?",
+        (site, counter, limit),
+    ).fetchall()
+    return [_ticket(r) for r in rows]
+
+
 def recent_durations(c: Conn, site: str, service: str, n: int) -> list[float]:
     """Minutes from start to done of the last ``n`` tickets served."""
     rows = c.execute(
