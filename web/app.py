@@ -27,7 +27,7 @@ from core.errors import HallError
 from core.hours import local_day, window
 from core.store import booking as booking_sql
 from core.store.db import Store
-from web import api, booking_api, device_pages, errors, kiosk_link, pages, supervision, ws
+from web import api, booking_api, device_pages, errors, kiosk_link, pages, supervision, voice_routes, ws
 from web.auth import TokenCache
 from web.demo import Demo, walkins
 from web.headers import SecurityHeaders
@@ -177,8 +177,9 @@ def create_app(
                     await task
             await asyncio.to_thread(hall.close)
 
+    api_routes = [*api.routes, *booking_api.routes, *supervision.routes, *kiosk_link.api_routes, *voice_routes.routes]
     routes = [
-        Mount("/api/v1", routes=[*api.routes, *booking_api.routes, *supervision.routes, *kiosk_link.api_routes]),
+        Mount("/api/v1", routes=api_routes),
         *ws.routes,
         *kiosk_link.ws_routes,
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),

@@ -154,6 +154,7 @@ KIOSK_JS = {
     "wait_about": N_("about %(n)s min"),
     "appointment_only": N_("Appointment only"),
     "page_of": N_("Page %(page)s of %(pages)s"),
+    "more_services": N_("More services"),
     "id_optional": N_("ID number (optional)"),
     "id_required": N_("ID number (required for this service)"),
     "id_invalid": N_("This ID number is not valid. Please check it."),
@@ -221,7 +222,7 @@ async def display(request: Request) -> Response:
     return render(request, "display.html", {"site": detail}, js=DISPLAY_JS)
 
 
-TICKET_JS: dict[str, str] = {}
+TICKET_JS = {"status_now": N_("Your ticket: %(status)s")}
 
 
 def _ticket(r: Reader, ticket_id: str, base: str) -> dict[str, Any] | None:

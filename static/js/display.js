@@ -1,10 +1,13 @@
 // Hall display: counters, recent calls, waiting per service; announces each call with a
 // chime and the spoken sentence, one after another. Catches up after a reconnect by seq.
-import { $, el, LANG, readJSON, runClock, serverNow, siteSocket, t } from "./common.js";
+// Each call stays in the banner until the next one, and at least MIN_SHOW_MS when calls
+// come in a burst; the last RECENT_SHOWN calls stay in the list (docs/accessibility.md).
+import { $, el, formatTime, LANG, readJSON, runClock, serverNow, siteSocket, t } from "./common.js";
 
 const page = readJSON("page-data");
 const SITE = page.site;
 const RECENT_SHOWN = 10;
+const MIN_SHOW_MS = 8000;
 const ANNOUNCE_WITHIN_MS = 2 * 60 * 1000;
 const CHIME = "/static/audio/chime.wav";
 const CALL_TYPES = new Set(["ticket.called", "ticket.recalled"]);
@@ -74,12 +77,14 @@ async function playQueue() {
     const call = queue.shift();
     lastAnnounced = call;
     showAnnouncement(call);
+    const shownAt = Date.now();
     if (!soundBlocked) await play(CHIME);
     if (!soundBlocked) {
-      const q = new URLSearchParams({ number: call.number, counter: String(call.counterNumber) });
+      const q = new URLSearchParams({ number: call.number, counter: String(call.counterNumber), lang: LANG });
       await play(`/api/v1/voice/call.wav?${q}`);
     }
-    await new Promise((r) => setTimeout(r, soundBlocked ? 1500 : 700));
+    const rest = queue.length ? MIN_SHOW_MS - (Date.now() - shownAt) : 0;
+    await new Promise((r) => setTimeout(r, Math.max(rest, 700)));
   }
   playing = false;
 }
@@ -96,8 +101,11 @@ function enableSound() {
 }
 
 function showAnnouncement(call) {
-  const box = $("#announce-text");
-  box.textContent = sentence(call);
+  $("#call-number").textContent = call.number;
+  $("#call-counter").textContent = t("counter_n", { n: call.counterNumber });
+  $("#announce-call").hidden = false;
+  const box = $("#announce-call");
+  $("#announce-text").textContent = sentence(call);
   box.classList.remove("flash");
   void box.offsetWidth; // restart the animation
   box.classList.add("flash");
@@ -146,7 +154,8 @@ function renderRecent() {
     .slice(0, RECENT_SHOWN);
   $("#recent").replaceChildren(...list.map((c, i) => el("li", { class: i === 0 ? "newest" : "", dataset: { seq: c.seq } },
     el("span", { class: "r-number", text: c.number }),
-    el("span", { class: "r-counter", text: t("counter_n", { n: c.counterNumber }) }))));
+    el("span", { class: "r-counter", text: t("counter_n", { n: c.counterNumber }) }),
+    el("time", { class: "r-time", datetime: c.at, text: c.at ? formatTime(new Date(c.at)) : "" }))));
 }
 
 function renderWaiting() {

@@ -2,6 +2,10 @@
 // number, show the ticket with a QR code; back to the start after 60 s. Where the site takes
 // bookings, residents also check in for their appointment here (code or ID number, every
 // party in turn) and get the same ticket screen.
+//
+// Elder mode (长辈模式, docs/accessibility.md): larger type, at most four choices a screen,
+// twice the time (and a 60 s countdown with "more time" before any timeout), and each step
+// spoken by the server's offline voice (/api/v1/voice/guide/<key>.wav, fixed sentences).
 import { $, $$, api, el, formatDateTime, formatTime, LANG, readJSON, runClock, serverNow, siteSocket, t, throttle }
   from "./common.js";
 import { deviceLink } from "./kiosk_devices.js";
@@ -11,8 +15,11 @@ const SITE = page.site;
 const KIOSK = page.kiosk;
 const TOKEN_KEY = `kiosk-token:${KIOSK}`;
 const RESULT_SECONDS = 60;
-const IDLE_SECONDS = 90;
-const ELDER_PAGE_SIZE = 4; // choices per screen in elder mode, the check-in button included
+const IDLE_SECONDS = 90; // no touch for this long on a form screen: back to the start...
+const WARN_SECONDS = 60; // ...after a countdown of this long with "more time"
+const ELDER_FACTOR = 2; // elder mode: twice the time everywhere
+const MESSAGE_SECONDS = 12;
+const ELDER_CHOICES = 4; // choices per screen in elder mode, the check-in button included
 const CHECKIN = Boolean(page.checkin);
 const CODE_RE = new RegExp(`^[${page.code_keys || ""}]{8}$`);
 
@@ -26,6 +33,7 @@ const state = {
   countdown: 0,
   countdownTimer: null,
   idleTimer: null,
+  idleCountdown: null,
   busy: false,
   // appointment check-in: the booking found so far and who still has to check in
   ci: { mode: "code", code: null, pending: [] },
@@ -69,27 +77,63 @@ function showMessage(text, kind = "error") {
   box.className = `kiosk-message ${kind === "info" ? "info" : ""}`;
   box.hidden = !text;
   clearTimeout(messageTimer);
-  if (text) messageTimer = setTimeout(() => { box.hidden = true; }, 12000);
+  const seconds = MESSAGE_SECONDS * (state.elder ? 5 : 1);
+  if (text) messageTimer = setTimeout(() => { box.hidden = true; }, seconds * 1000);
+}
+
+// -- voice guidance (elder mode) ------------------------------------------------------------
+const SCREEN_GUIDE = { services: "services", details: "details", priority: "priority", checkin: "checkin",
+  closed: "closed" };
+let guideAudio = null;
+let lastGuide = null;
+
+/** Speak one of the fixed guidance sentences, in elder mode only; a new one cuts the last short. */
+function guide(key, number = null) {
+  if (!state.elder) return;
+  lastGuide = [key, number];
+  document.body.dataset.guide = key;
+  if (guideAudio) guideAudio.pause();
+  const q = new URLSearchParams({ lang: LANG });
+  if (number) q.set("number", number);
+  guideAudio = new Audio(`/api/v1/voice/guide/${key}.wav?${q}`);
+  guideAudio.play().catch(() => { /* no sound: every sentence is also on the screen */ });
 }
 
 // -- screens ---------------------------------------------------------------------------
 function show(name) {
+  const hadFocus = document.activeElement && document.activeElement !== document.body;
   for (const s of $$(".screen")) s.hidden = s.id !== `screen-${name}`;
   state.screen = name;
   resetIdle();
+  // Keyboard and screen-reader users land on the new screen's heading, not on a hidden button.
+  const active = document.activeElement;
+  if (hadFocus && (!active || active === document.body || active.closest("[hidden]"))) {
+    const heading = $(`#screen-${name} h1`);
+    if (heading) heading.focus();
+  }
+  if (SCREEN_GUIDE[name]) guide(SCREEN_GUIDE[name]);
 }
 
 function clearDetails() {
   state.chosen = null;
-  state.priority = "normal";
+  setPriority("normal");
   $("#id-number").value = "";
   $("#id-error").textContent = "";
-  for (const b of $$(".prio")) b.setAttribute("aria-pressed", "false");
+}
+
+/** The green-channel class: the toggles of the details screen and elder mode's own screen agree. */
+function setPriority(priority) {
+  state.priority = priority;
+  for (const b of $$(".prio, .prio-choice[aria-pressed]")) {
+    b.setAttribute("aria-pressed", b.dataset.priority === priority ? "true" : "false");
+  }
+  $("#priority-chosen").textContent = priority === "normal" ? "" : `✓ ${t(`priority_${priority}`)}`;
 }
 
 /** The next resident starts from a clean first screen (elder mode off). */
 function startOver() {
   clearInterval(state.countdownTimer);
+  closeIdleWarning();
   clearCard();
   clearDetails();
   if (CHECKIN) resetCheckin();
@@ -106,9 +150,34 @@ function backToServices() {
   renderServices();
 }
 
+const seconds = (n) => n * (state.elder ? ELDER_FACTOR : 1);
+
+/** On a form screen, a resident who stops touching is asked "more time?" before the kiosk starts over. */
 function resetIdle() {
   clearTimeout(state.idleTimer);
-  if (state.screen === "details" || state.screen === "checkin") state.idleTimer = setTimeout(startOver, IDLE_SECONDS * 1000);
+  if (!["details", "checkin", "priority"].includes(state.screen)) return;
+  state.idleTimer = setTimeout(showIdleWarning, (seconds(IDLE_SECONDS) - WARN_SECONDS) * 1000);
+}
+
+function showIdleWarning() {
+  const dialog = $("#idle-dialog");
+  let left = WARN_SECONDS;
+  $("#idle-countdown").textContent = String(left);
+  if (!dialog.open) dialog.showModal();
+  $("#idle-more").focus();
+  guide("timeout");
+  clearInterval(state.idleCountdown);
+  state.idleCountdown = setInterval(() => {
+    left -= 1;
+    $("#idle-countdown").textContent = String(Math.max(0, left));
+    if (left <= 0) startOver();
+  }, 1000);
+}
+
+function closeIdleWarning() {
+  clearInterval(state.idleCountdown);
+  const dialog = $("#idle-dialog");
+  if (dialog.open) dialog.close();
 }
 
 // -- service choice --------------------------------------------------------------------
@@ -127,13 +196,35 @@ function serviceButton(s) {
   return el("button", { type: "button", class: "service", dataset: { service: s.id }, disabled: !s.walk_in,
     "aria-disabled": s.walk_in ? null : "true" },
   el("span", { class: "service-name", text: serviceName(s) }),
-  el("span", { class: "service-sub", text: serviceSub(s) }),
+  el("span", { class: "service-sub", lang: LANG === "en" ? "zh-CN" : "en", text: serviceSub(s) }),
   el("span", { class: "service-meta", text: meta }));
+}
+
+/** Elder mode: walk-in services only, at most four tiles with check-in and "more services". */
+function renderElderServices(grid) {
+  const items = state.services.filter((s) => s.walk_in);
+  const slots = ELDER_CHOICES - (CHECKIN ? 1 : 0);
+  const paged = items.length > slots;
+  const size = paged ? slots - 1 : slots;
+  const pages = Math.max(1, Math.ceil(items.length / size));
+  state.pageIndex %= pages;
+  const tiles = items.slice(state.pageIndex * size, (state.pageIndex + 1) * size).map(serviceButton);
+  if (paged) {
+    tiles.push(el("button", { type: "button", class: "service more", id: "more-services" },
+      el("span", { class: "service-name", text: t("more_services") }),
+      el("span", { class: "service-meta", text: t("page_of", { page: state.pageIndex + 1, pages }) })));
+  }
+  grid.replaceChildren(...tiles);
+  $("#pager").hidden = true;
 }
 
 function renderServices() {
   const grid = $("#services");
-  const size = state.elder ? ELDER_PAGE_SIZE - (CHECKIN ? 1 : 0) : state.services.length || 1;
+  if (state.elder) {
+    renderElderServices(grid);
+    return;
+  }
+  const size = state.services.length || 1;
   const pages = Math.max(1, Math.ceil(state.services.length / size));
   state.pageIndex = Math.min(state.pageIndex, pages - 1);
   const shown = state.services.slice(state.pageIndex * size, (state.pageIndex + 1) * size);
@@ -145,11 +236,15 @@ function renderServices() {
 }
 
 function setElder(on) {
+  const was = state.elder;
   state.elder = on;
   document.body.classList.toggle("elder", on);
-  $("#elder-toggle").setAttribute("aria-pressed", on ? "true" : "false");
+  document.documentElement.classList.toggle("elder", on);
   state.pageIndex = 0;
   renderServices();
+  if (on && !was) guide("elder");
+  if (!on && guideAudio) guideAudio.pause();
+  resetIdle();
 }
 
 async function refresh() {
@@ -250,7 +345,8 @@ function showResult(ticket) {
   qr.alt = t("qr_alt");
   qr.src = `/qr.svg?data=${encodeURIComponent(ticket.track_url)}`;
   show("result");
-  startCountdown(RESULT_SECONDS);
+  guide("result", ticket.number);
+  startCountdown(seconds(RESULT_SECONDS));
   showPrint(ticket.print);
   refreshSoon();
 }
@@ -282,7 +378,7 @@ function printFallback() {
   clearTimeout(state.jobTimer);
   state.job = null;
   printStatus("fallback", "");
-  startCountdown(RESULT_SECONDS * 2); // time to scan the code or note the number
+  startCountdown(seconds(RESULT_SECONDS) * 2); // time to scan the code or note the number
 }
 
 function onPrint(msg) {
@@ -393,6 +489,8 @@ function checkinProblem(text, { walkIn = false, help = false, service = null } =
   walk.hidden = !walkIn;
   walk.dataset.service = service || "";
   $("#ci-help").hidden = !help;
+  $("#screen-checkin").classList.toggle("has-problem", Boolean(text));
+  if (text) guide("problem");
 }
 
 function resetCheckin() {
@@ -434,6 +532,7 @@ function showPending(appointment, pending) {
   $("#ci-id").value = "";
   $("#ci-code").value = "";
   setCheckinMode("id");
+  guide("checkin_next");
 }
 
 function checkinError(e) {
@@ -566,6 +665,7 @@ async function callHelp() {
   try {
     await api("POST", `/api/v1/sites/${encodeURIComponent(SITE)}/help`, { token: token(), body: { kiosk: KIOSK } });
     $("#help-status").textContent = t("help_sent");
+    guide("help");
     setTimeout(() => { $("#help-status").textContent = ""; }, 60000);
   } catch (e) {
     showMessage(e.message);
@@ -578,11 +678,37 @@ async function callHelp() {
 function wire() {
   $("#services").addEventListener("click", (e) => {
     const b = e.target.closest(".service");
-    if (b && !b.disabled) chooseService(b.dataset.service);
+    if (b && b.id === "more-services") {
+      state.pageIndex += 1;
+      renderServices();
+      $("#services .service").focus();
+      guide("services");
+    } else if (b && !b.disabled) chooseService(b.dataset.service);
   });
   $("#page-prev").addEventListener("click", () => { state.pageIndex -= 1; renderServices(); });
   $("#page-next").addEventListener("click", () => { state.pageIndex += 1; renderServices(); });
-  $("#elder-toggle").addEventListener("click", () => setElder(!state.elder));
+  $("#elder-start").addEventListener("click", () => {
+    setElder(true);
+    $("#services-title").focus();
+  });
+  $("#elder-toggle").addEventListener("click", () => {
+    setElder(false);
+    $("#elder-start").focus();
+  });
+  $("#elder-repeat").addEventListener("click", () => {
+    if (lastGuide) guide(...lastGuide);
+  });
+  $("#priority-open").addEventListener("click", () => show("priority"));
+  for (const b of $$(".prio-choice")) {
+    b.addEventListener("click", () => {
+      setPriority(b.dataset.priority);
+      show("details");
+      $("#priority-open").focus();
+    });
+  }
+  $("#idle-more").addEventListener("click", () => { closeIdleWarning(); resetIdle(); });
+  $("#idle-leave").addEventListener("click", startOver);
+  $("#idle-dialog").addEventListener("cancel", (e) => { e.preventDefault(); closeIdleWarning(); resetIdle(); });
   for (const pad of $$(".keypad")) {
     pad.addEventListener("click", (e) => {
       const key = e.target.closest(".key");
@@ -592,10 +718,7 @@ function wire() {
   if (CHECKIN) wireCheckin();
   for (const b of $$(".prio")) {
     b.addEventListener("click", () => {
-      const on = b.getAttribute("aria-pressed") !== "true";
-      for (const o of $$(".prio")) o.setAttribute("aria-pressed", "false");
-      b.setAttribute("aria-pressed", on ? "true" : "false");
-      state.priority = on ? b.dataset.priority : "normal";
+      setPriority(b.getAttribute("aria-pressed") !== "true" ? b.dataset.priority : "normal");
       resetIdle();
     });
   }
@@ -609,12 +732,12 @@ function wire() {
   $("#back").addEventListener("click", backToServices);
   $("#take").addEventListener("click", take);
   $("#finish").addEventListener("click", startOver);
-  $("#more-time").addEventListener("click", () => startCountdown(RESULT_SECONDS));
+  $("#more-time").addEventListener("click", () => startCountdown(seconds(RESULT_SECONDS) * 2));
   $("#help").addEventListener("click", callHelp);
   $("#card-clear").addEventListener("click", clearCard);
   $("#print-guide").addEventListener("click", printGuide);
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && state.screen !== "services") startOver();
+    if (e.key === "Escape" && state.screen !== "services" && !$("#idle-dialog").open) startOver();
   });
 }
 

@@ -22,6 +22,8 @@ function render(tk) {
     ? t("call_sentence", { number: tk.number, counter: tk.counter.number }) : "";
   if ($("#t-call").textContent !== call) $("#t-call").textContent = call;
   if (tk.status === "called" && lastStatus !== "called" && navigator.vibrate) navigator.vibrate([300, 150, 300]);
+  // Screen readers hear each change of status (the call itself is announced by #t-call).
+  if (tk.status !== lastStatus && !call) $("#t-live").textContent = t("status_now", { status: t(`status_${tk.status}`) });
   lastStatus = tk.status;
 }
 

@@ -1,0 +1,82 @@
+"""Offline voice under /api/v1/voice: the display's call sentences and the kiosk's guidance.
+
+Both speak only fixed sentences: a call built from a ticket number and a counter number, or
+one of the guidance sentences of ``web.voice.GUIDE`` (chosen by key). Never free text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from core.errors import InvalidInput, NotFound
+from web.errors import error_response
+from web.voice import GUIDE, VoiceUnavailable, call_text, guide_text
+
+LANGS = ("zh", "en")
+
+
+def _hall(request: Request) -> Any:
+    return request.app.state.hall
+
+
+async def _wav(request: Request, text: str) -> Response:
+    try:
+        wav = await asyncio.to_thread(_hall(request).voice.wav, text)
+    except VoiceUnavailable:
+        return error_response(503, "voice_unavailable", "语音不可用 / voice is not available on this server")
+    return Response(wav, media_type="audio/wav", headers={"Cache-Control": "public, max-age=86400"})
+
+
+async def voice_call(request: Request) -> Response:
+    """
+    summary: The spoken call "请A001号到3号窗口办理" as WAV, made offline
+    responses:
+      200: {description: audio/wav}
+      422: {description: invalid_input}
+      503: {description: voice_unavailable}
+    """
+    number = request.query_params.get("number", "")
+    counter = request.query_params.get("counter", "")
+    lang = request.query_params.get("lang", "zh")
+    if not (2 <= len(number) <= 6 and number[0].isalpha() and number[0].isupper() and number[1:].isdigit()):
+        raise InvalidInput("number must look like A001", field="number")
+    if not (counter.isdigit() and 0 < int(counter) < 1000) or lang not in LANGS:
+        raise InvalidInput("counter must be a number, lang zh or en", field="counter")
+    return await _wav(request, call_text(number, int(counter), lang))
+
+
+async def voice_guide(request: Request) -> Response:
+    """
+    summary: A kiosk guidance sentence (elder mode) as WAV, made offline; key from a fixed list
+    description: >
+      Keys: elder, services, details, priority, checkin, checkin_next, result, timeout, help,
+      problem, closed. ``number`` (a ticket number such as A001) is allowed with ``result`` only.
+    responses:
+      200: {description: audio/wav}
+      404: {description: not_found (unknown key)}
+      422: {description: invalid_input}
+      503: {description: voice_unavailable}
+    """
+    key = request.path_params["key"]
+    lang = request.query_params.get("lang", "zh")
+    number = request.query_params.get("number")
+    if key not in GUIDE:
+        raise NotFound("没有这句语音提示 / no such guidance sentence")
+    if lang not in LANGS:
+        raise InvalidInput("lang must be zh or en", field="lang")
+    try:
+        text = guide_text(key, lang, number)
+    except ValueError:
+        raise InvalidInput("number must be a ticket number such as A001, with key result", field="number") from None
+    return await _wav(request, text)
+
+
+routes = [
+    Route("/voice/call.wav", voice_call),
+    Route("/voice/guide/{key}.wav", voice_guide),
+]
