@@ -39,5 +39,5 @@ def test_demo_starts_at_the_next_opening_and_its_printed_urls_work(demo: LiveSer
     assert clerk is not None
     code, body = demo.call("POST", "/api/v1/auth/token", {"username": clerk.group(1), "password": clerk.group(2)})
     assert code == 200 and body["role"] == "clerk"
-    for path in ("/counter", "/display/youyi", "/admin", "/"):
+    for path in ("/counter", "/display/youyi", "/admin", "/book", "/kiosk/registry-k1#token=", "/"):
         assert f"{demo.base}{path}" in out

@@ -50,6 +50,8 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
             lines.append(f"  {role:<10} {name:<16} {password}")
         kiosk = site.kiosks[0].id
         token = store.write_sync(accounts.new_device_token, kiosk)
+        registry = next((s for s in config.sites if s.kind == "marriage" and s.kiosks), None)
+        reg_token = store.write_sync(accounts.new_device_token, registry.kiosks[0].id) if registry else None
         # the 好差评 pad of counter 1 authorises with a display token of the site (docs/statistics.md)
         pad_token = store.write_sync(accounts.new_device_token, site.displays[0].id) if site.displays else None
     finally:
@@ -66,7 +68,13 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
                 f"  大屏 Display     {base}/display/{site.id}",
                 "  手机 Phone       (the kiosk's ticket shows a QR code and link)",
                 *([f"  评价器 Pad       {base}/pad/{site.counters[0].id}#token={pad_token}"] if pad_token else []),
-                f"  管理 Admin       {base}/admin",
+                f"  预约 Booking     {base}/book   (manage: {base}/book/manage)",
+                *(
+                    [f"  登记处签到 Registry kiosk  {base}/kiosk/{registry.kiosks[0].id}#token={reg_token}"]
+                    if registry and reg_token
+                    else []
+                ),
+                f"  管理 Admin       {base}/admin   (appointments, devices, follow-ups from there)",
                 f"  实时大厅 Hall    {base}/admin/hall?site={site.id}",
                 f"  统计 Statistics  {base}/admin/stats?site={site.id}",
                 f"  所有中心 Sites   {base}/",
