@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from core import appointments, store
+from core import store, visits
 from core.calling import bonus_minutes, choose
 from core.config import Counter, Site
 from core.errors import (
@@ -160,7 +160,7 @@ def call_next(tx: Tx, counter_id: str, clerk: str) -> Called:
     store.update_counter(tx, counter_id, current=cand.id)
     # the reason stays with the clerk: it can reveal a green-channel class (disability, pregnancy)
     t = _ticket_event(tx, "ticket.called", cand.id, clerk, by=counter_id)
-    appointments.notify_turn_near(tx, site.id, t.service)
+    visits.notify_turn_near(tx, site.id, t.service)
     return Called(t, reason)
 
 
@@ -188,7 +188,7 @@ def done(tx: Tx, counter_id: str, clerk: str) -> Ticket:
         t = start(tx, counter_id, clerk)
     store.update_ticket(tx, t.id, status="done", closed_ts=tx.now.timestamp())
     store.update_counter(tx, counter_id, current=None)
-    appointments.on_ticket_closed(tx, t.id, "done")
+    visits.on_ticket_closed(tx, t.id, "done")
     return _ticket_event(tx, "ticket.done", t.id, clerk, by=counter_id)
 
 

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from core import appointments as ap
-from core import counters
+from core import counters, visits
 from core.clock import TZ, ManualClock
 from core.divorce import periods
 from core.errors import (
@@ -138,7 +138,7 @@ def test_no_show_policy_blocks_with_a_date(store: Store, clock: ManualClock) -> 
         a = store.write_sync(ap.book, "registry", "reissue", at(day, "10:00"), [HIM])
         assert a["status"] == "booked"
         clock.set(at(day, "11:00"))
-        assert store.write_sync(ap.sweep) == 1
+        assert store.write_sync(visits.sweep) == 1
     with pytest.raises(BookingBlocked) as e:
         store.write_sync(ap.book, "registry", "reissue", at(dt.date(2026, 5, 25), "10:00"), [HIM])
     assert e.value.details["until"] == "2026-06-03"
@@ -152,15 +152,15 @@ def test_check_in_both_parties_then_called_before_earlier_walk_ins(store: Store,
     a = book(store, at(NEXT_MONDAY, "10:00"))
     clock.set(at(NEXT_MONDAY, "09:00"))
     with pytest.raises(TooEarly) as early:
-        store.write_sync(ap.check_in, "registry", code=a["code"])
+        store.write_sync(visits.check_in, "registry", code=a["code"])
     assert early.value.details["come_back_at"] == "2026-05-18T09:30:00+08:00"
     from core import tickets
 
     clock.set(at(NEXT_MONDAY, "09:40"))
     walk_in = store.write_sync(tickets.issue, "registry", "counselling", source="kiosk", actor="k").ticket
-    half = store.write_sync(ap.check_in, "registry", code=a["code"], id_number=HIM.id_number)
+    half = store.write_sync(visits.check_in, "registry", code=a["code"], id_number=HIM.id_number)
     assert half.ticket is None and half.pending == ("**************107X",)
-    done = store.write_sync(ap.check_in, "registry", id_number=HER.id_number)
+    done = store.write_sync(visits.check_in, "registry", id_number=HER.id_number)
     assert done.ticket is not None and done.ticket.priority == "appointment" and done.ticket.number == "J001"
     clock.set(at(NEXT_MONDAY, "10:01"))
     counter = "registry-5"  # serves counselling, reissue and marriage
@@ -175,7 +175,7 @@ def test_late_check_in_offers_walk_in_where_allowed(store: Store, clock: ManualC
     a = store.write_sync(ap.book, "registry", "reissue", at(NEXT_MONDAY, "10:00"), [HIM])
     clock.set(at(NEXT_MONDAY, "10:20"))
     with pytest.raises(TooLate) as late:
-        store.write_sync(ap.check_in, "registry", code=a["code"])
+        store.write_sync(visits.check_in, "registry", code=a["code"])
     assert late.value.details["walk_in"] is True
 
 
@@ -183,8 +183,8 @@ def test_divorce_issue_bookable_only_inside_the_window(store: Store, clock: Manu
     apply = book(store, at(NEXT_MONDAY, "10:00"), service="divorce-apply")
     clock.set(at(NEXT_MONDAY, "09:45"))
     for _ in range(2):  # the same party twice: still waiting for the other
-        assert store.write_sync(ap.check_in, "registry", code=apply["code"], id_number=HIM.id_number).pending
-    t = store.write_sync(ap.check_in, "registry", code=apply["code"], id_number=HER.id_number).ticket
+        assert store.write_sync(visits.check_in, "registry", code=apply["code"], id_number=HIM.id_number).pending
+    t = store.write_sync(visits.check_in, "registry", code=apply["code"], id_number=HER.id_number).ticket
     store.write_sync(counters.open_counter, "registry-3", "ann", "registry")
     clock.set(at(NEXT_MONDAY, "10:00"))
     assert store.write_sync(counters.call_next, "registry-3", "ann").ticket.id == t.id  # type: ignore[union-attr]
@@ -211,13 +211,13 @@ def test_withdrawal_during_cooling_off(store: Store, clock: ManualClock) -> None
     apply = book(store, at(NEXT_MONDAY, "10:00"), service="divorce-apply")
     clock.set(at(NEXT_MONDAY, "09:45"))
     for p in (HIM, HER):
-        store.write_sync(ap.check_in, "registry", code=apply["code"], id_number=p.id_number)
+        store.write_sync(visits.check_in, "registry", code=apply["code"], id_number=p.id_number)
     store.write_sync(counters.open_counter, "registry-3", "ann", "registry")
     store.write_sync(counters.call_next, "registry-3", "ann")
     store.write_sync(counters.done, "registry-3", "ann")
     case_id = store.read_sync(lambda r: r.one("SELECT id FROM divorce_cases")[0])
     clock.set(at(dt.date(2026, 6, 1), "10:00"))
-    store.write_sync(ap.withdraw_case, case_id, "ann")
+    store.write_sync(visits.withdraw_case, case_id, "ann")
     with pytest.raises(OutsideDivorceWindow):
         book(store, at(dt.date(2026, 6, 22), "10:00"), service="divorce-issue")
     assert store.read_sync(lambda r: r.one("SELECT status FROM divorce_cases")[0]) == "withdrawn"
@@ -227,17 +227,17 @@ def test_withdrawal_during_cooling_off(store: Store, clock: ManualClock) -> None
 def test_late_after_the_sweep_still_says_too_late(store: Store, clock: ManualClock) -> None:
     a = store.write_sync(ap.book, "registry", "reissue", at(NEXT_MONDAY, "10:00"), [HIM])
     clock.set(at(NEXT_MONDAY, "10:30"))
-    assert store.write_sync(ap.sweep) == 1
+    assert store.write_sync(visits.sweep) == 1
     for how in ({"code": a["code"]}, {"id_number": HIM.id_number}):
         with pytest.raises(TooLate) as late:
-            store.write_sync(ap.check_in, "registry", **how)
+            store.write_sync(visits.check_in, "registry", **how)
         assert late.value.details == {"walk_in": True, "service": "reissue"}
 
 
 def test_check_in_before_opening_time(store: Store, clock: ManualClock) -> None:
     a = store.write_sync(ap.book, "registry", "reissue", at(NEXT_MONDAY, "09:00"), [HIM])
     clock.set(at(NEXT_MONDAY, "08:40"))  # the registry opens at 09:00
-    done = store.write_sync(ap.check_in, "registry", code=a["code"])
+    done = store.write_sync(visits.check_in, "registry", code=a["code"])
     assert done.ticket is not None and done.ticket.number == "N001"
 
 

@@ -20,7 +20,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from core import accounts, appointments, calendar, counters, evaluation, notify
+from core import accounts, calendar, counters, evaluation, notify, visits
 from core.clock import Clock
 from core.config import Config, ConfigError
 from core.errors import HallError
@@ -106,7 +106,7 @@ async def housekeeping(hall: Hall, every: float = 15.0) -> None:
     missed appointments, move divorce cases along, and send due notifications."""
     while True:
         try:
-            await hall.store.write(appointments.sweep)
+            await hall.store.write(visits.sweep)
             await hall.store.write(notify.purge)
             await hall.store.write(evaluation.purge)
             messages = await hall.store.read(notify.due)

@@ -11,7 +11,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core import appointments as ap
-from core import calendar, views
+from core import calendar, views, visits
 from core.clock import TZ
 from core.errors import InvalidInput
 from core.store import booking as sql
@@ -159,7 +159,7 @@ async def check_in(request: Request) -> Response:
     if req.card is not None:
         id_number = kiosk_link.card_identity(request, who, req.card, req.id_number).id_number
     done = await h.store.write(
-        ap.check_in,
+        visits.check_in,
         site_id,
         code=req.code,
         id_number=id_number,
@@ -270,7 +270,7 @@ async def withdraw_case(request: Request) -> Response:
     who = await require(request, *STAFF)
     await body.decode(request, body.Empty)
     site = None if who.role == "admin" else who.site
-    await hall(request).store.write(ap.withdraw_case, request.path_params["case"], who.name, site)
+    await hall(request).store.write(visits.withdraw_case, request.path_params["case"], who.name, site)
     return Response(status_code=204)
 
 
