@@ -12,16 +12,17 @@ from typing import Any
 
 from core import evaluation, store
 from core.hours import local_day
-from core.model import PAUSE_REASONS, iso
+from core.model import iso
 from core.store import evaluation as sql_eval
 from core.store import stats as sql
 from core.store.db import Reader
-from core.views import services_view, site_or_raise, site_summary
+from core.views import counter_view, services_view, site_or_raise, site_summary
 
 WAITING_LIMIT = 500
 
 
 def _counters(r: Reader, site_id: str) -> list[dict[str, Any]]:
+    """The counters as the clerks' view shows them, plus since when an open counter is idle."""
     site = site_or_raise(r, site_id)
     rows = {row.id: row for row in store.site_counters(r, site_id)}
     out = []
@@ -29,34 +30,12 @@ def _counters(r: Reader, site_id: str) -> list[dict[str, Any]]:
         row = rows.get(k.id)
         if row is None:
             continue
-        t = store.ticket(r, row.current) if row.current else None
+        view = counter_view(r, row, private=True)
         idle_since = row.state_ts
-        if row.state == "open" and t is None:  # idle since the later of opening and the last visit done here
+        if row.state == "open" and row.current is None:  # idle since the later of opening and the last visit
             last = sql_eval.last_done_at_counter(r, site.id, k.id, row.state_ts or 0)
             idle_since = max(row.state_ts or 0, last["closed_ts"]) if last is not None else row.state_ts
-        out.append(
-            {
-                "id": k.id,
-                "number": k.number,
-                "services": list(k.services),
-                "state": row.state,
-                "pause_reason": row.pause_reason,
-                "pause_reason_text": PAUSE_REASONS.get(row.pause_reason or ""),
-                "since": iso(row.state_ts),
-                "idle_since": iso(idle_since),
-                "clerk": row.clerk,
-                "current": None
-                if t is None
-                else {
-                    "number": t.number,
-                    "service": t.service,
-                    "status": t.status,
-                    "called_at": iso(t.called_ts),
-                    "serving_at": iso(t.serving_ts),
-                    "arrived_at": iso(t.arrived_ts),
-                },
-            }
-        )
+        out.append({**view, "idle_since": iso(idle_since)})
     return out
 
 

@@ -155,6 +155,7 @@ def counter_view(c: Ctx, row: CounterRow, *, private: bool = False) -> dict[str,
                 "priority": current.priority,
                 "id_masked": current.id_masked,
                 "called_at": iso(current.called_ts),
+                "serving_at": iso(current.serving_ts),
                 "arrived_at": iso(current.arrived_ts),
                 "transfers": current.transfers,
             }

@@ -6,6 +6,7 @@ reader configuration whose ports lie outside the ephemeral range."""
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import queue
 import shutil
@@ -21,6 +22,7 @@ import pytest
 
 from kiosk.pcsc import PROFILES, PcscReader
 from kiosk.sim.vcard import VirtualCard
+from tests import system
 
 VPCD = Path("/usr/lib/pcsc/drivers/serial/libifdvpcd.so")
 SOCKET = Path("/run/pcscd/pcscd.comm")
@@ -55,16 +57,20 @@ def _live(sock: Path) -> bool:
 @pytest.fixture(scope="module")
 def vpcd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     """The TCP port where a virtual card is inserted into ``Virtual PCD 00 00``."""
-    pytest.importorskip("smartcard", reason="pyscard needs libpcsclite-dev to build (make installs it then)")
-    if not (shutil.which("pcscd") and VPCD.exists()):
-        pytest.skip("needs pcscd and vsmartcard-vpcd (apt-get install pcscd vsmartcard-vpcd)")
+    system.require(
+        importlib.util.find_spec("smartcard") is not None,
+        "pyscard needs libpcsclite-dev to build (make installs it then)",
+    )
+    system.require(
+        bool(shutil.which("pcscd") and VPCD.exists()),
+        "needs pcscd and vsmartcard-vpcd (apt-get install pcscd vsmartcard-vpcd)",
+    )
     if _live(SOCKET):  # a pcscd already runs (systemd): use its vpcd reader if it has one
         if READER not in PcscReader(READER).present_readers():
             pytest.skip("a pcscd without the vpcd reader is already running")
         yield 0x8C7B
         return
-    if os.geteuid() != 0:
-        pytest.skip("starting pcscd needs root")
+    system.require(os.geteuid() == 0, "starting pcscd needs root")
     port = _free_pair()
     conf = tmp_path_factory.mktemp("pcsc-conf")  # pcscd reads every file here: nothing else in it
     logfile = tmp_path_factory.mktemp("pcsc-log") / "pcscd.log"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from starlette.testclient import TestClient
 
+from tests import system
 from web.voice import GUIDE, MAX_TEXT, Voice, VoiceUnavailable, call_text, guide_text, speech_pinyin
 
 CHIME = Path(__file__).resolve().parent.parent / "static" / "audio" / "chime.wav"
@@ -44,6 +45,7 @@ def test_speech_pinyin_numbers() -> None:
 
 
 def test_wav_valid_and_cached() -> None:
+    system.espeak()
     voice = Voice()
     assert voice.available()
     data = voice.wav(SENTENCE)
@@ -54,11 +56,13 @@ def test_wav_valid_and_cached() -> None:
 
 
 def test_wav_english() -> None:
+    system.espeak()
     voice = Voice()
     assert 1.0 <= _duration(voice.wav(call_text("A001", 3, lang="en"))) <= 8.0
 
 
 def test_wav_lru_bounded() -> None:
+    system.espeak()
     voice = Voice(max_cache=1)
     voice.wav("请A001号到1号窗口办理")
     voice.wav("请A002号到1号窗口办理")
@@ -67,6 +71,7 @@ def test_wav_lru_bounded() -> None:
 
 
 def test_wav_disk_cache(tmp_path: Path) -> None:
+    system.espeak()
     data = Voice(cache_dir=tmp_path).wav(SENTENCE)
     assert len(list(tmp_path.glob("*.wav"))) == 1
     again = Voice(cache_dir=tmp_path)
@@ -107,6 +112,7 @@ def test_guide_sentences_are_fixed_and_bilingual() -> None:
 
 
 def test_guide_endpoint_speaks_only_known_keys(client: TestClient) -> None:
+    system.espeak()
     r = client.get("/api/v1/voice/guide/elder.wav")
     assert r.status_code == 200 and r.headers["content-type"] == "audio/wav"
     assert _duration(r.content) > 2.0

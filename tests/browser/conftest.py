@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests import system
 from tests.live import LiveServer
 
 CHROMIUM = "/usr/bin/chromium"
@@ -25,8 +26,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no /usr/bin/chromium")
+    system.require(Path(CHROMIUM).exists(), "no /usr/bin/chromium (apt-get install chromium fonts-wqy-microhei)")
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
