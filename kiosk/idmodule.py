@@ -12,12 +12,12 @@ text | 1024 bytes of photo (WLT, vendor decoder only: we drop it).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.cards import CardRead
+from kiosk.thread import DeviceThread
 
 log = logging.getLogger("kiosk.idmodule")
 PREAMBLE = b"\xaa\xaa\xaa\x96\x69"
@@ -152,32 +152,18 @@ class IdModule:
         return parse_text(text)
 
 
-class IdModuleReader:
+class IdModuleReader(DeviceThread):
     """Polls the module for cards; emits ``card`` when one is read and ``card_removed`` when
     the reader has been empty for a moment. Nothing is written to disk."""
 
     kind = "idmodule"
 
     def __init__(self, device: str, baudrate: int = 115200, poll: float = 0.5, timeout: float = 1.0) -> None:
+        super().__init__()
         self.device = device
         self.baudrate = baudrate
         self.poll = poll
         self.timeout = timeout
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._present = False
-
-    def present(self) -> bool:
-        return self._present
-
-    def start(self, emit: Callable[[dict[str, Any]], None]) -> None:
-        self._thread = threading.Thread(target=self._run, args=(emit,), name="idmodule", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
     def _run(self, emit: Callable[[dict[str, Any]], None]) -> None:
         import serial

@@ -9,13 +9,13 @@ thread stops for good when pcscd goes away. On insertion the agent reads the car
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any, Literal
 
 import msgspec
 
 from kiosk.cards import CardRead
+from kiosk.thread import DeviceThread
 
 log = logging.getLogger("kiosk.pcsc")
 GET_UID = [0xFF, 0xCA, 0x00, 0x00, 0x00]
@@ -72,17 +72,17 @@ def read_card(connection: Any, steps: list[ApduStep]) -> CardRead:
     )
 
 
-class PcscReader:
+class PcscReader(DeviceThread):
     """Emits ``card`` on insertion (UID and profile fields) and ``card_removed``."""
 
     kind = "pcsc"
 
     def __init__(self, reader: str = "", steps: list[ApduStep] | None = None, wait: float = 1.0) -> None:
+        super().__init__()
         self.reader = reader  # a substring of the reader's name; "" takes any reader
         self.steps = steps or []
         self.wait = wait
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self.join_timeout = wait + 5
 
     def _mine(self, name: str) -> bool:
         return self.reader in name
@@ -98,15 +98,6 @@ class PcscReader:
 
     def present(self) -> bool:
         return any(self._mine(name) for name in self.present_readers())
-
-    def start(self, emit: Callable[[dict[str, Any]], None]) -> None:
-        self._thread = threading.Thread(target=self._run, args=(emit,), name="pcsc", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=self.wait + 5)
 
     def _run(self, emit: Callable[[dict[str, Any]], None]) -> None:
         while not self._stop.is_set():

@@ -7,36 +7,23 @@ booking code); serial mode keeps codes away from whatever has the focus.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
+
+from kiosk.thread import DeviceThread
 
 log = logging.getLogger("kiosk.scanner")
 MAX_CODE = 1024
 
 
-class SerialScanner:
+class SerialScanner(DeviceThread):
     kind = "serial"
 
     def __init__(self, device: str, baudrate: int = 9600, terminator: bytes = b"\r") -> None:
+        super().__init__()
         self.device = device
         self.baudrate = baudrate
         self.terminator = terminator
-        self._present = False
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def present(self) -> bool:
-        return self._present
-
-    def start(self, emit: Callable[[dict[str, Any]], None]) -> None:
-        self._thread = threading.Thread(target=self._run, args=(emit,), name="scanner", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
 
     def _run(self, emit: Callable[[dict[str, Any]], None]) -> None:
         import serial
