@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from babel.messages.pofile import read_po
@@ -203,3 +204,13 @@ def test_a_revoked_token_signs_the_page_out(client: TestClient) -> None:
     r = client.get("/counter/youyi-1", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/counter?next=/counter/youyi-1"
     assert 'name="password"' in client.get("/counter").text
+
+
+def test_signing_in_comes_back_to_the_page_with_its_query(client: TestClient) -> None:
+    r = client.get("/admin/hall?site=wusong&threshold=20", follow_redirects=False)
+    assert r.status_code == 303
+    next_url = parse_qs(urlsplit(r.headers["location"]).query)["next"][0]
+    assert next_url == "/admin/hall?site=wusong&threshold=20"
+    r = sign_in(client, "sue2", "supervisor", None, next_url=next_url)
+    assert r.headers["location"] == "/admin/hall?site=wusong&threshold=20"
+    assert client.get(r.headers["location"]).status_code == 200

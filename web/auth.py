@@ -11,6 +11,7 @@ from core.errors import Forbidden, Unauthenticated
 from core.store.db import Store
 
 STAFF = ("clerk", "supervisor", "admin")
+SUPERVISORS = ("supervisor", "admin")
 CACHE_SECONDS = 5.0
 
 

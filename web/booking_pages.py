@@ -17,7 +17,7 @@ from typing import Any
 
 import segno
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core import appointments as ap
@@ -29,7 +29,7 @@ from core.store import booking as booking_sql
 from core.store.db import Reader
 from web.i18n import N_
 from web.pages import error_page, hall_of, render
-from web.staff_pages import SUPERVISORS, staff
+from web.staff_pages import may_see, supervisor_page
 
 DAYS_AHEAD = 30
 STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
@@ -249,13 +249,11 @@ def _day_view(r: Reader, site: Site, day: dt.date) -> dict[str, Any]:
 
 
 async def admin_appointments(request: Request) -> Response:
-    who = await staff(request)
-    if who is None:
-        return RedirectResponse(f"/counter?next={request.url.path}", status_code=303)
-    if who["role"] not in SUPERVISORS:
-        return error_page(request, 403, "仅限主管和管理员 / supervisors and administrators only")
+    who, refused = await supervisor_page(request)
+    if refused is not None or who is None:
+        return refused or error_page(request, 403)
     hall = hall_of(request)
-    allowed = [s for s in hall.config.sites if who["role"] == "admin" or who["site"] in (None, s.id)]
+    allowed = [s for s in hall.config.sites if may_see(who, s.id)]
     with_booking = [s for s, _ in booking_sites(hall.config) if s in allowed]
     wanted = request.query_params.get("site") or (with_booking or allowed)[0].id
     site = next((s for s in allowed if s.id == wanted), None)

@@ -8,13 +8,13 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core import devices
 from web import i18n
 from web.pages import bilingual, error_page, hall_of, render
-from web.staff_pages import SUPERVISORS, staff
+from web.staff_pages import may_see, supervisor_page
 
 REFRESH_SECONDS = 3
 LABELS = {
@@ -42,25 +42,14 @@ def labels(lang: str) -> dict[str, str]:
     return {k: bilingual(v, lang) for k, v in LABELS.items()}
 
 
-async def _guard(request: Request) -> tuple[dict[str, Any] | None, Response | None]:
-    who = await staff(request)
-    if who is None:
-        return None, RedirectResponse(f"/counter?next={request.url.path}", status_code=303)
-    if who["role"] not in SUPERVISORS:
-        return None, error_page(request, 403, "仅限主管和管理员 / supervisors and administrators only")
-    return who, None
-
-
 def _site_ids(request: Request, who: dict[str, Any]) -> list[str]:
-    ids = [s.id for s in hall_of(request).config.sites]
-    if who["role"] == "supervisor" and who["site"] is not None:
-        ids = [who["site"]]
+    ids = [s.id for s in hall_of(request).config.sites if may_see(who, s.id)]
     wanted = request.query_params.get("site")
     return [wanted] if wanted in ids else ids
 
 
 async def devices_page(request: Request) -> Response:
-    who, refused = await _guard(request)
+    who, refused = await supervisor_page(request)
     if refused is not None or who is None:
         return refused or error_page(request, 403)
     hall = hall_of(request)
@@ -72,7 +61,7 @@ async def devices_page(request: Request) -> Response:
 
 
 async def devices_json(request: Request) -> Response:
-    who, _ = await _guard(request)
+    who, _ = await supervisor_page(request)
     if who is None:
         return JSONResponse({"error": {"code": "forbidden", "message": "sign in as a supervisor"}}, status_code=403)
     sites = await hall_of(request).store.read(devices.overview, _site_ids(request, who))

@@ -8,6 +8,7 @@ talks to the JSON API with a bearer token like any other client.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -16,12 +17,12 @@ from starlette.routing import BaseRoute, Route
 from core import accounts, views
 from core.errors import HallError
 from web import csrf, i18n
+from web.auth import SUPERVISORS
 from web.errors import status_for
 from web.i18n import N_
 from web.pages import bilingual, error_page, hall_of, render
 
 SESSION_KEY = "staff"
-SUPERVISORS = ("supervisor", "admin")
 FORM_EXPIRED = "表单已过期，请刷新页面后重试 / the form has expired: reload the page and try again"
 
 
@@ -56,7 +57,24 @@ def _login_page(request: Request, next_url: str, error: str = "", status_code: i
 
 
 def _to_login(request: Request) -> Response:
-    return RedirectResponse(f"/counter?next={request.url.path}", status_code=303)
+    """To the sign-in form, coming back to this very page (query included) afterwards."""
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/counter?next={quote(here, safe='/')}", status_code=303)
+
+
+async def supervisor_page(request: Request) -> tuple[dict[str, Any] | None, Response | None]:
+    """The signed-in supervisor or admin of a page, or the response to send instead."""
+    who = await staff(request)
+    if who is None:
+        return None, _to_login(request)
+    if who["role"] not in SUPERVISORS:
+        return None, error_page(request, 403, "仅限主管和管理员 / supervisors and administrators only")
+    return who, None
+
+
+def may_see(who: dict[str, Any], site_id: str) -> bool:
+    """Admins and district supervisors (no site) see every site; others their own."""
+    return who["role"] == "admin" or who["site"] in (None, site_id)
 
 
 async def counter_home(request: Request) -> Response:
@@ -160,15 +178,11 @@ async def counter_page(request: Request) -> Response:
 
 
 async def admin(request: Request) -> Response:
-    who = await staff(request)
-    if who is None:
-        return _to_login(request)
-    if who["role"] not in SUPERVISORS:
-        return error_page(request, 403, "仅限主管和管理员 / supervisors and administrators only")
+    who, refused = await supervisor_page(request)
+    if refused is not None or who is None:
+        return refused or error_page(request, 403)
     hall = hall_of(request)
-    ids = [s.id for s in hall.config.sites]
-    if who["role"] == "supervisor" and who["site"] is not None:
-        ids = [who["site"]]
+    ids = [s.id for s in hall.config.sites if may_see(who, s.id)]
     wanted = request.query_params.get("site")
     if wanted in ids:
         ids = [wanted]

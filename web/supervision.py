@@ -19,10 +19,8 @@ from core.errors import Forbidden, InvalidInput, UnknownCounter
 from core.hours import local_day
 from core.store.db import Reader
 from web import body
-from web.auth import require
+from web.auth import SUPERVISORS, require
 from web.supervision_csv import csv_response
-
-SUPERVISORS = ("supervisor", "admin")
 
 
 class RatingBody(body.Body):

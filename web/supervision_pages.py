@@ -20,11 +20,9 @@ from core.hours import local_day
 from web import csrf
 from web.i18n import N_
 from web.pages import bilingual, error_page, hall_of, render
-from web.staff_pages import FORM_EXPIRED, staff
-from web.supervision import check_site, stats_response
+from web.staff_pages import FORM_EXPIRED, may_see, supervisor_page
+from web.supervision import stats_response
 from web.supervision_csv import FIGURES
-
-SUPERVISORS = ("supervisor", "admin")
 
 PAD_JS = {
     "pad_no_token": N_("This pad is not set up yet (no device token). Please ask the staff."),
@@ -84,16 +82,14 @@ STATS_JS = {
 
 async def _supervisor_site(request: Request) -> tuple[dict[str, Any] | None, str | None, Response | None]:
     """The signed-in supervisor and the site the page is about, or the response to send instead."""
-    who = await staff(request)
-    if who is None:
-        return None, None, RedirectResponse(f"/counter?next={request.url.path}", status_code=303)
-    if who["role"] not in SUPERVISORS:
-        return who, None, error_page(request, 403, "仅限主管和管理员 / supervisors and administrators only")
+    who, refused = await supervisor_page(request)
+    if refused is not None or who is None:
+        return who, None, refused or error_page(request, 403)
     hall = hall_of(request)
     asked = request.query_params.get("site") or who["site"] or hall.config.sites[0].id
     if hall.config.site(asked) is None:
         return who, None, error_page(request, 404, "没有这个服务中心 / unknown site")
-    if not check_site(who["role"], who["site"], asked):
+    if not may_see(who, asked):
         return who, None, error_page(request, 403, "您不属于这个中心 / you do not work at this center")
     return who, asked, None
 
