@@ -144,7 +144,6 @@ class Policy(Struct, frozen=True, kw_only=True):
     green_age: int = 70
     green_bonus_minutes: float = 20.0
     recall_limit: int = 3
-    timezone: str = "Asia/Shanghai"
     # Recent service durations used for the wait estimate.
     estimate_window: int = 20
     token_hours: float = 12.0

@@ -42,7 +42,8 @@ def hammer(server: LiveServer, token: str, stop: threading.Event, acked: list[An
 
 def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
     roomy = re.sub(r"daily_cap = \d+", "daily_cap = 99999", (ROOT / "config.toml").read_text())
-    (tmp_path / "config.toml").write_text(roomy + "\n[limits]\nrequests_per_device_per_minute = 1000000\n")
+    roomy = re.sub(r"(?m)^requests_per_device_per_minute = \d+", "requests_per_device_per_minute = 1000000", roomy)
+    (tmp_path / "config.toml").write_text(roomy)
     server = LiveServer(tmp_path, "2026-05-13T09:30:00+08:00")
     server.args[server.args.index("--config") + 1] = str(tmp_path / "config.toml")
     server.start()
