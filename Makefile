@@ -1,5 +1,6 @@
 # make run   - set up .venv, then serve the demo district (prints the URLs and demo accounts)
 # make test  - set up .venv, then lint, type-check and run the whole test suite
+# make screenshots - the layout suite, saving every screen at every viewport in docs/screenshots
 # make bench - set up .venv, then run the benchmarks of SPEC 9 and print one table (about 5 minutes)
 # make kiosk-demo - beside a running `make run`: a simulated card reader, scanner and printer and
 #                   the kiosk agent for KIOSK (default youyi-k1); see README "Kiosk devices"
@@ -11,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 KIOSK ?= youyi-k1
 
-.PHONY: run test lint types pytest setup clean bench kiosk-demo
+.PHONY: run test lint types pytest setup clean bench kiosk-demo screenshots
 
 setup: $(STAMP)
 
@@ -40,6 +41,10 @@ pytest: $(STAMP)
 	$(PY) -m pytest
 
 test: lint types pytest
+
+# every screen at every viewport of its device, as PNGs under docs/screenshots (the layout suite)
+screenshots: $(STAMP)
+	SCREENSHOTS=docs/screenshots HALL_SCREENSHOTS=1 $(PY) -m pytest tests/browser -k 'layout or elder_display'
 
 bench: $(STAMP)
 	$(PY) -m bench
