@@ -1,8 +1,10 @@
 """Staffing help: how many counters to open, hour by hour, for a target average wait.
 
-From the same weekday of past weeks: the arrival rate per hour (tickets issued), the mean
-service time, and how many counters were open. The number needed is the smallest ``c``
-for which an M/M/c queue (Erlang C) waits on average no longer than the target:
+For one day being planned (by default the next one on a chosen weekday), from the days of past
+weeks on that weekday with the same opening hours (a holiday Wednesday is no model for a
+working Wednesday, nor the other way round): the arrival rate per hour (tickets issued), the
+mean service time, and how many counters were open. The hours of the plan are the planned day's.
+The number needed is the smallest ``c`` for which an M/M/c queue (Erlang C) waits on average no longer than the target:
 
     a = lambda * s                                     offered load, in counters (erlangs)
     C(c, a) = (a^c / c!) * c/(c-a) / (sum_{k<c} a^k/k! + (a^c / c!) * c/(c-a))
@@ -18,7 +20,7 @@ from typing import Any
 
 from core import stats
 from core.errors import InvalidInput
-from core.hours import local_day, window
+from core.hours import hours_on, local_day, window
 from core.store.db import Reader
 from core.views import site_or_raise
 
@@ -61,16 +63,22 @@ def counters_needed(per_hour: float, service_minutes: float, target_minutes: flo
     return MAX_COUNTERS
 
 
-def past_days(r: Reader, site_id: str, weekday: int, weeks: int, until: dt.date) -> list[dt.date]:
-    """The last ``weeks`` days on or before ``until`` that fall on ``weekday`` and the site was open."""
+def past_days(r: Reader, site_id: str, planned: dt.date, weeks: int, until: dt.date) -> list[dt.date]:
+    """The last ``weeks`` days on or before ``until`` on the weekday of ``planned`` with its hours."""
     site = site_or_raise(r, site_id)
-    day = until - dt.timedelta(days=(until.weekday() - weekday) % 7)
+    hours = hours_on(site, planned)
+    day = until - dt.timedelta(days=(until.weekday() - planned.weekday()) % 7)
     out: list[dt.date] = []
     for _ in range(weeks):
-        if window(site, day) is not None:
+        if hours is not None and hours_on(site, day) == hours:
             out.append(day)
         day -= dt.timedelta(days=7)
     return sorted(out)
+
+
+def next_on(weekday: int, after: dt.date) -> dt.date:
+    """The first day after ``after`` that falls on ``weekday``."""
+    return after + dt.timedelta(days=(weekday - after.weekday() - 1) % 7 + 1)
 
 
 def _service_minutes(s: stats.Stats, r: Reader) -> float:
@@ -85,9 +93,16 @@ def _service_minutes(s: stats.Stats, r: Reader) -> float:
 
 
 def plan(
-    r: Reader, site_id: str, weekday: int, *, target_minutes: float = 10.0, weeks: int = 8, until: str | None = None
+    r: Reader,
+    site_id: str,
+    weekday: int,
+    *,
+    target_minutes: float = 10.0,
+    weeks: int = 8,
+    until: str | None = None,
 ) -> dict[str, Any]:
-    """Per opening hour of ``weekday`` (0 = Monday): arrivals per hour, counters open, counters needed.
+    """Per opening hour of the next ``weekday`` (0 = Monday) after ``until`` (default: yesterday):
+    arrivals per hour, counters open, counters needed. The hours are that day's own.
 
     :raises InvalidInput: weekday outside 0-6, weeks outside 1-52, a target outside 1-240 minutes.
     """
@@ -102,16 +117,21 @@ def plan(
         last = dt.date.fromisoformat(until) if until else local_day(r.now) - dt.timedelta(days=1)
     except ValueError:
         raise InvalidInput("until must be YYYY-MM-DD", field="until") from None
-    days = past_days(r, site.id, weekday, weeks, last)
+    planned = next_on(weekday, last)
+    opening = window(site, planned)
+    days = past_days(r, site.id, planned, weeks, last)
     hours_out: list[dict[str, Any]] = []
     s = stats.compute(r, site.id, days[0], days[-1], weekday=weekday) if days else None
     minutes = _service_minutes(s, r) if s is not None else None
-    if s is not None and minutes is not None:
-        hours_out = _hours(s, days, minutes, target_minutes)
+    if s is not None and minutes is not None and opening is not None:
+        hours_out = _hours(s, days, opening, minutes, target_minutes)
     return {
         "site": site.id,
         "weekday": weekday,
         "weekday_name": WEEKDAYS[weekday],
+        "date": planned.isoformat(),
+        "opens": None if opening is None else f"{opening[0]:%H:%M}",
+        "closes": None if opening is None else f"{opening[1]:%H:%M}",
         "days": [d.isoformat() for d in days],
         "target_minutes": target_minutes,
         "service_minutes": None if minutes is None else round(minutes, 1),
@@ -119,11 +139,11 @@ def plan(
     }
 
 
-def _hours(s: stats.Stats, days: list[dt.date], minutes: float, target: float) -> list[dict[str, Any]]:
+def _hours(
+    s: stats.Stats, days: list[dt.date], opening: tuple[dt.datetime, dt.datetime], minutes: float, target: float
+) -> list[dict[str, Any]]:
     out = []
-    first = window(s.site, days[0])
-    assert first is not None
-    start, end = first[0], first[1]
+    start, end = opening
     hour = start.replace(minute=0)
     while hour < end:
         nxt = hour + dt.timedelta(hours=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,3 +42,23 @@ def test_demo_starts_at_the_next_opening_and_its_printed_urls_work(demo: LiveSer
     assert code == 200 and body["role"] == "clerk"
     for path in ("/counter", "/display/youyi", "/admin", "/book", "/kiosk/registry-k1#token=", "/"):
         assert f"{demo.base}{path}" in out
+
+
+def test_a_newcomer_gets_working_device_links_and_a_registry_clerk(demo: LiveServer) -> None:
+    """The home page of the demo links its kiosks and display ready to use (with their tokens), and the
+    printed accounts include a clerk of the marriage registry who can sign in there."""
+    out = printed(demo)
+    clerk = re.search(r"clerk\s+(registry-clerk1)\s+(\S+)", out)
+    assert clerk is not None
+    code, body = demo.call("POST", "/api/v1/auth/token", {"username": clerk.group(1), "password": clerk.group(2)})
+    assert code == 200 and body["role"] == "clerk"
+    display = re.search(r"/display/youyi#token=(\S+)", out)
+    assert display is not None
+    with urllib.request.urlopen(demo.base + "/", timeout=10) as r:
+        home = r.read().decode()
+    kiosk = re.search(r'href="/kiosk/youyi-k1#token=([^"]+)"', home)
+    assert kiosk is not None
+    code, _ = demo.call("POST", "/api/v1/sites/youyi/tickets", {"service": "general"}, kiosk.group(1))
+    assert code == 201
+    assert f'href="/display/youyi#token={display.group(1)}"' in home
+    assert 'href="/kiosk/wusong-k1"' in home  # no demo token made for it: marked as needing one

@@ -288,6 +288,23 @@ def test_staffing_plan_from_the_day(store: Store, clock: ManualClock) -> None:
     assert hours[12]["needed_counters"] == 0 and hours[12]["predicted_wait_minutes"] == 0.0
 
 
+def test_staffing_hours_come_from_the_planned_day_not_a_holiday_among_the_references(
+    store: Store, clock: ManualClock
+) -> None:
+    """2026-10-07 is a Wednesday of the National Day holiday (weekend hours 08:30-11:30): planning the
+    next working Wednesday from the three Wednesdays before it must neither take the holiday's hours
+    nor count the holiday among the reference days."""
+    build_day(store, clock, dt.date(2026, 10, 7))
+    build_day(store, clock, dt.date(2026, 10, 14))
+    clock.set(at("09:00", dt.date(2026, 10, 22)))
+    plan = store.read_sync(staffing.plan, "youyi", 2, target_minutes=10, weeks=3, until="2026-10-21")
+    assert plan["date"] == "2026-10-28" and (plan["opens"], plan["closes"]) == ("08:30", "16:30")
+    assert plan["days"] == ["2026-10-14", "2026-10-21"]
+    hours = {h["hour"]: h for h in plan["hours"]}
+    assert sorted(hours) == list(range(8, 17))
+    assert hours[9]["arrivals_per_hour"] == round(5 / 2, 2)  # the holiday's five are not counted
+
+
 # -- the API: JSON and CSV ---------------------------------------------------------------
 def test_stats_api_and_csv(client: TestClient, hall: Hall, clock: ManualClock) -> None:
     build_day(hall.hall.store, clock)

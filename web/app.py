@@ -163,6 +163,7 @@ def create_app(
         await hall.store.write(counters.sync)
         calendar.load_overrides(await hall.store.read(booking_sql.calendar_overrides))
         app.state.hall = hall
+        app.state.demo = demo
         tasks = []
         if housekeeping_every:
             tasks.append(asyncio.create_task(housekeeping(hall, housekeeping_every)))

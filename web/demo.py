@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from core import accounts, clock, tickets
@@ -21,6 +21,9 @@ log = logging.getLogger("hall.demo")
 class Demo:
     site: str
     walkin_seconds: tuple[float, float] = (15.0, 45.0)  # real seconds between generated walk-ins
+    # device id -> its page's link fragment (``#token=...``): the home page links the demo devices
+    # ready to use, so a newcomer does not meet 本机尚未授权 (only in demo mode: tokens are secrets)
+    links: dict[str, str] = field(default_factory=dict)
 
 
 def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock.Clock, Demo]:
@@ -36,10 +39,12 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
         notes.append(f"现在 {site.name} 不在办公时间：演示时钟从下一次开门 {start:%Y-%m-%d %H:%M} 开始。")
         notes.append(f"The real time is outside opening hours: the demo clock starts at {start:%Y-%m-%d %H:%M}.")
     store = offline_store(config, db)
+    registry = next((s for s in config.sites if s.kind == "marriage" and s.kiosks), None)
     users = [
         (f"{site.id}-clerk1", "clerk", site.id),
         (f"{site.id}-clerk2", "clerk", site.id),
         (f"{site.id}-super", "supervisor", site.id),
+        *([(f"{registry.id}-clerk1", "clerk", registry.id)] if registry else []),
         ("admin", "admin", None),
     ]
     lines = []
@@ -50,7 +55,6 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
             lines.append(f"  {role:<10} {name:<16} {password}")
         kiosk = site.kiosks[0].id
         token = store.write_sync(accounts.new_device_token, kiosk)
-        registry = next((s for s in config.sites if s.kind == "marriage" and s.kiosks), None)
         reg_token = store.write_sync(accounts.new_device_token, registry.kiosks[0].id) if registry else None
         # the 好差评 pad of counter 1 authorises with a display token of the site (docs/statistics.md)
         pad_token = store.write_sync(accounts.new_device_token, site.displays[0].id) if site.displays else None
@@ -65,7 +69,7 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
                 "",
                 f"  自助机 Kiosk     {base}/kiosk/{kiosk}#token={token}",
                 f"  窗口 Counter     {base}/counter",
-                f"  大屏 Display     {base}/display/{site.id}",
+                f"  大屏 Display     {base}/display/{site.id}" + (f"#token={pad_token}" if pad_token else ""),
                 "  手机 Phone       (the kiosk's ticket shows a QR code and link)",
                 *([f"  评价器 Pad       {base}/pad/{site.counters[0].id}#token={pad_token}"] if pad_token else []),
                 f"  预约 Booking     {base}/book   (manage: {base}/book/manage)",
@@ -86,7 +90,12 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
         ),
         flush=True,
     )
-    return clk, Demo(site.id)
+    links = {kiosk: f"#token={token}"}
+    if registry and reg_token:
+        links[registry.kiosks[0].id] = f"#token={reg_token}"
+    if pad_token:
+        links[site.displays[0].id] = f"#token={pad_token}"
+    return clk, Demo(site.id, links=links)
 
 
 async def walkins(hall: Any, demo: Demo) -> None:

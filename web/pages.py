@@ -146,7 +146,9 @@ async def index(request: Request) -> Response:
 
     summaries = {s["id"]: s for s in await hall.store.read(read)}
     sites = [{"site": s, "summary": summaries[s.id]} for s in hall.config.sites]
-    return render(request, "index.html", {"sites": sites, "district": hall.config.district})
+    demo = getattr(request.app.state, "demo", None)
+    links = demo.links if demo is not None else {}
+    return render(request, "index.html", {"sites": sites, "district": hall.config.district, "links": links})
 
 
 KIOSK_JS = {

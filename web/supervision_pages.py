@@ -75,7 +75,7 @@ STATS_JS = {
     "col_grade": N_("Rating"),
     "col_hour": N_("Hour"),
     "col_predicted": N_("Predicted wait with the counters open (min)"),
-    "staffing_note": N_("Days used: %(days)s. Mean service time: %(minutes)s min."),
+    "staffing_note": N_("Plan for %(date)s, open %(opens)s-%(closes)s. Days used: %(days)s. Mean service time: %(minutes)s min."),
     **{f"col_{field}": msgid for field, msgid in FIGURES},
 }
 

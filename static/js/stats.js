@@ -89,7 +89,9 @@ async function staffing(ev) {
   try {
     const s = await api("GET", `/api/v1/sites/${encodeURIComponent(SITE)}/staffing?${q}`, { token: TOKEN });
     $("#staffing-note").textContent = s.days.length
-      ? t("staffing_note", { days: s.days.join(", "), minutes: num(s.service_minutes) }) : t("no_data");
+      ? t("staffing_note", { date: s.date, opens: s.opens, closes: s.closes, days: s.days.join(", "),
+        minutes: num(s.service_minutes) })
+      : t("no_data");
     table("#t-staffing", [t("col_hour"), t("arrivals"), t("open_counters"), t("needed_counters"), t("col_predicted")],
       s.hours.map((h) => [h.label, num(h.arrivals_per_hour), num(h.open_counters), num(h.needed_counters),
         num(h.predicted_wait_minutes)]));

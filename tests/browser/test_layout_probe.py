@@ -36,7 +36,8 @@ def test_offscreen_covered_and_tiny_text_are_caught(page: Page) -> None:
     page.set_content(PAGE)
     page.eval_on_selector("#below", "p => { p.style.position = 'fixed'; p.style.top = '590px'; }")
     assert "offscreen" in kinds(page)
-    page.set_content(PAGE + '<footer style="position:fixed;top:0;left:0;width:200px;height:60px;background:#fff">x</footer>')
+    cover = '<footer style="position:fixed;top:0;left:0;width:200px;height:60px;background:#fff">x</footer>'
+    page.set_content(PAGE + cover)
     assert "covered" in kinds(page)
     page.set_content(PAGE.replace('font-size:20px">完成', 'font-size:11px">完成'))
     assert "tiny" in kinds(page)
