@@ -13,7 +13,8 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from core import identity, tickets
+from core import eligibility, identity, tickets
+from core.calendar import Schedule
 from core.clock import TZ
 from core.config import Service, Site
 from core.errors import (
@@ -35,6 +36,7 @@ from core.hours import local_day
 from core.model import iso
 from core.slots import Override, Slot, bookable, closes_at, day_slots, opens_at
 from core.store import booking as sql
+from core.store import holidays as holiday_sql
 from core.store import queries
 from core.store.db import Reader, Tx
 
@@ -70,10 +72,17 @@ def _override(c: Tx | Reader, site: str, service: str, day: dt.date) -> Override
     return None if row is None else Override(row["capacity"], row["open"], row["close"])
 
 
-def slots_of_day(c: Tx | Reader, site_id: str, service_id: str, day: dt.date) -> list[tuple[Slot, int]]:
-    """The day's slots with places left."""
+def _slots(c: Tx | Reader, site: Site, service_id: str, day: dt.date, schedule: Schedule | None = None) -> list[Slot]:
+    schedule = schedule if schedule is not None else holiday_sql.schedule(c)
+    return day_slots(c.config, site, service_id, day, _override(c, site.id, service_id, day), schedule)
+
+
+def slots_of_day(
+    c: Tx | Reader, site_id: str, service_id: str, day: dt.date, schedule: Schedule | None = None
+) -> list[tuple[Slot, int]]:
+    """The day's slots with places left (``schedule``: the yearly schedule, read if not given)."""
     site, _ = _bookable_service(c, site_id, service_id)
-    slots = day_slots(c.config, site, service_id, day, _override(c, site_id, service_id, day))
+    slots = _slots(c, site, service_id, day, schedule)
     if not slots:
         return []
     used = sql.usage(c, site_id, service_id, slots[0].start.timestamp(), slots[-1].end.timestamp())
@@ -102,20 +111,29 @@ def next_free(c: Tx | Reader, site_id: str, service_id: str, after: dt.datetime,
     assert service.booking is not None
     out: list[str] = []
     day = after.astimezone(TZ).date()
+    schedule = holiday_sql.schedule(c)
     for i in range(service.booking.opens_days + 1):
         d = day + dt.timedelta(days=i)
         if not bookable(service.booking, d, c.now):
             continue
-        out += [s.start.isoformat() for s, left in slots_of_day(c, site_id, service_id, d) if left and s.start > after]
+        free = slots_of_day(c, site_id, service_id, d, schedule)
+        out += [s.start.isoformat() for s, left in free if left and s.start > after]
         if len(out) >= limit:
             break
     return out[:limit]
 
 
-def _check_applicants(tx: Tx, service: Service, people: list[Applicant]) -> list[dict[str, Any]]:
+def _check_applicants(
+    tx: Tx, service: Service, people: list[Applicant], day: dt.date
+) -> tuple[list[dict[str, Any]], dt.date | None]:
+    """Each applicant's fields, then the law (core/eligibility.py) on the slot's ``day``.
+
+    :returns: the sealed applicants and the first day on which the age rules hold.
+    """
     if len(people) != service.parties:
         raise InvalidInput(f"该业务需要 {service.parties} 位申请人 / this service needs {service.parties} applicant(s)")
     out = []
+    numbers = []
     for i, p in enumerate(people):
         name = p.name.strip()
         if not 1 <= len(name) <= 50:
@@ -133,6 +151,7 @@ def _check_applicants(tx: Tx, service: Service, people: list[Applicant]) -> list
                 field="phone",
                 applicant=i,
             )
+        numbers.append(number)
         out.append(
             {
                 "name": identity.seal(tx.secret, name),
@@ -142,9 +161,7 @@ def _check_applicants(tx: Tx, service: Service, people: list[Applicant]) -> list
                 "phone_hash": phone_hash(tx.secret, phone),
             }
         )
-    if len({p["id_hash"] for p in out}) != len(out):
-        raise InvalidInput("申请人不能重复 / the applicants must be different people")
-    return out
+    return out, eligibility.check(service.id, numbers, day)
 
 
 def _check_blocked(tx: Tx, people: list[dict[str, Any]]) -> None:
@@ -164,7 +181,7 @@ def _check_blocked(tx: Tx, people: list[dict[str, Any]]) -> None:
 
 
 def _divorce_case_for(tx: Tx, site: Site, people: list[dict[str, Any]], day: dt.date) -> str:
-    """离婚登记(发证) needs the couple's open case at this registry, inside its window."""
+    """离婚登记（发证） needs the couple's open case at this registry, inside its window."""
     a, b = sorted(p["id_hash"] for p in people)
     case = sql.case_for_parties(tx, site.id, a, b)
     if case is None:
@@ -182,7 +199,7 @@ def _divorce_case_for(tx: Tx, site: Site, people: list[dict[str, Any]], day: dt.
 def _find_slot(tx: Tx, site: Site, service: Service, start: dt.datetime) -> Slot:
     day = start.astimezone(TZ).date()
     assert service.booking is not None
-    for s in day_slots(tx.config, site, service.id, day, _override(tx, site.id, service.id, day)):
+    for s in _slots(tx, site, service.id, day):
         if s.start == start:
             if s.start <= tx.now:
                 raise SlotPast("该时段已过 / this slot has passed")
@@ -212,7 +229,7 @@ def book(tx: Tx, site_id: str, service_id: str, start: dt.datetime, people: list
     """
     site, service = _bookable_service(tx, site_id, service_id)
     slot = _find_slot(tx, site, service, start)
-    checked = _check_applicants(tx, service, people)
+    checked, eligible_from = _check_applicants(tx, service, people, slot.start.date())
     for p in checked:
         if (held := sql.active_for_identity(tx, service.id, p["id_hash"])) is not None:
             raise DuplicateBooking(
@@ -237,31 +254,34 @@ def book(tx: Tx, site_id: str, service_id: str, start: dt.datetime, people: list
         "updated_ts": now,
         "ticket": None,
         "divorce_case": case_id,
+        "eligible_from": None if eligible_from is None else eligible_from.isoformat(),
     }
     sql.insert_appointment(tx, appt, checked)
-    _notify_booked(tx, appt, checked)
+    _notify(tx, appt["id"], "booking.confirmed")
     return view(tx, sql.appointment(tx, appt["id"]))
 
 
-def _notify_booked(tx: Tx, appt: dict[str, Any], people: list[dict[str, Any]]) -> None:
-    service = tx.config.service(appt["service"])
-    site = tx.config.site(appt["site"])
+def _notify(tx: Tx, appointment_id: str, kind: str, before: dt.datetime | None = None) -> None:
+    """Tell every applicant of a change (``booking.confirmed``, ``booking.rescheduled``,
+    ``booking.cancelled``) through the outbox, and keep one reminder for the current time."""
+    row = sql.appointment(tx, appointment_id)
+    service = tx.config.service(row["service"])
+    site = tx.config.site(row["site"])
     assert service is not None and site is not None
-    start = dt.datetime.fromtimestamp(appt["start_ts"], TZ)
-    payload = {"code": appt["code"], "site": site.name, "service": service.name, "start": start.isoformat()}
-    reminder = dt.datetime.combine(start.date() - dt.timedelta(days=1), dt.time(10, 0), TZ)
+    start = dt.datetime.fromtimestamp(row["start_ts"], TZ)
+    payload = {"code": row["code"], "site": site.name, "service": service.name, "start": start.isoformat()}
+    if before is not None:
+        payload["before"] = before.isoformat()
     now = tx.now.timestamp()
-    for p in people:
-        sql.enqueue(tx, "booking.confirmed", payload, now, now, appointment=appt["id"], phone=p["phone"])
-        sql.enqueue(
-            tx,
-            "booking.reminder",
-            payload,
-            max(now, reminder.timestamp()),
-            now,
-            appointment=appt["id"],
-            phone=p["phone"],
-        )
+    sql.drop_unsent(tx, appointment_id, "booking.reminder")
+    reminder = dt.datetime.combine(start.date() - dt.timedelta(days=1), dt.time(10, 0), TZ)
+    for p in sql.applicants(tx, appointment_id):
+        if not p["phone"]:
+            continue
+        sql.enqueue(tx, kind, payload, now, now, appointment=appointment_id, phone=p["phone"])
+        if kind != "booking.cancelled":
+            due = max(now, reminder.timestamp())
+            sql.enqueue(tx, "booking.reminder", payload, due, now, appointment=appointment_id, phone=p["phone"])
 
 
 # -- lookup, cancel, reschedule ----------------------------------------------------------
@@ -326,6 +346,7 @@ def cancel(tx: Tx, code: str, verify: str) -> dict[str, Any]:
         raise AppointmentClosed(f"预约状态为 {row['status']}，不能取消 / a {row['status']} booking cannot be cancelled")
     sql.release_place(tx, row["site"], row["service"], row["start_ts"])
     sql.update_appointment(tx, row["id"], status="cancelled", updated_ts=tx.now.timestamp())
+    _notify(tx, row["id"], "booking.cancelled")
     return view(tx, sql.appointment(tx, row["id"]))
 
 
@@ -335,6 +356,7 @@ def reschedule(tx: Tx, code: str, verify: str, start: dt.datetime) -> dict[str, 
         raise AppointmentClosed(f"预约状态为 {row['status']}，不能改期 / a {row['status']} booking cannot be moved")
     site, service = _bookable_service(tx, row["site"], row["service"])
     slot = _find_slot(tx, site, service, start)
+    eligibility.check_day(service.id, row["eligible_from"], slot.start.date())
     if row["divorce_case"]:
         case = sql.case(tx, row["divorce_case"])
         if not case["window_start"] <= slot.start.date().isoformat() <= case["window_end"]:
@@ -352,4 +374,5 @@ def reschedule(tx: Tx, code: str, verify: str, start: dt.datetime) -> dict[str, 
         day=slot.start.date().isoformat(),
         updated_ts=tx.now.timestamp(),
     )
+    _notify(tx, row["id"], "booking.rescheduled", before=dt.datetime.fromtimestamp(row["start_ts"], TZ))
     return view(tx, sql.appointment(tx, row["id"]))

@@ -164,3 +164,25 @@ class PartiesPending(Conflict):
 
 class AppointmentClosed(Conflict):
     code = "appointment_closed"
+
+
+class RuleRefused(InvalidInput):
+    """The law does not allow this booking (SPEC 5); the message names the rule."""
+
+    code = "rule_refused"
+
+
+class UnderMarriageAge(RuleRefused):
+    code = "under_marriage_age"
+
+
+class NotManAndWoman(RuleRefused):
+    code = "not_man_and_woman"
+
+
+class SamePerson(RuleRefused):
+    code = "same_person"
+
+
+class NotAdult(RuleRefused):
+    code = "not_adult"

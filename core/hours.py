@@ -4,24 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.calendar import is_rest_day
+from core.calendar import Schedule, is_rest_day
 from core.clock import TZ
 from core.config import Hours, Site
 
 
-def hours_on(site: Site, day: dt.date) -> Hours | None:
+def rest_day_at(site: Site, day: dt.date, schedule: Schedule | None = None) -> bool:
+    """Whether ``day`` is a rest day at this site: the site's own lists (``workdays``,
+    ``holidays``) win over the national calendar (statutory holidays + yearly schedule)."""
+    iso = day.isoformat()
+    if iso in site.hours.workdays:
+        return False
+    return iso in site.hours.holidays or is_rest_day(day, schedule)
+
+
+def hours_on(site: Site, day: dt.date, schedule: Schedule | None = None) -> Hours | None:
     """The hours that apply on ``day``, or None when the site is closed all day.
 
-    The site's own lists win (``closed``, ``workdays``, ``holidays``); otherwise the national
-    calendar (package + admin overrides) says whether the day is a rest day, which gets the
-    weekend hours.
+    ``closed`` dates are closed; a rest day (``rest_day_at``) gets the weekend hours, or none
+    where the site closes on weekends. ``schedule`` is the yearly schedule read from the
+    store (None: the process-wide copy, see core/calendar.py).
     """
-    iso = day.isoformat()
-    if iso in site.hours.closed:
+    if day.isoformat() in site.hours.closed:
         return None
-    if iso in site.hours.workdays:
-        return site.hours.weekday
-    if iso in site.hours.holidays or is_rest_day(day):
+    if rest_day_at(site, day, schedule):
         return None if site.hours.weekend_closed else site.hours.weekend
     return site.hours.weekday
 
@@ -31,9 +37,9 @@ def _at(day: dt.date, hhmm: str) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, int(h), int(m), tzinfo=TZ)
 
 
-def window(site: Site, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+def window(site: Site, day: dt.date, schedule: Schedule | None = None) -> tuple[dt.datetime, dt.datetime] | None:
     """Opening and closing instants on ``day``."""
-    hours = hours_on(site, day)
+    hours = hours_on(site, day, schedule)
     return None if hours is None else (_at(day, hours.open), _at(day, hours.close))
 
 

@@ -45,6 +45,21 @@ def age_on(number: str, day: dt.date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
+def is_male(number: str) -> bool:
+    """GB 11643: the 17th character (order code) is odd for men, even for women."""
+    return int(number[16]) % 2 == 1
+
+
+def turns(number: str, years: int) -> dt.date:
+    """The day the holder reaches ``years`` full years (a 29 February birthday: 1 March),
+    the first day on which ``age_on`` says ``years``."""
+    born = birth_date(number)
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return dt.date(born.year + years, 3, 1)
+
+
 def mask(number: str) -> str:
     """Only the last four characters stay visible: ``**************123X``."""
     return "*" * (len(number) - 4) + number[-4:]

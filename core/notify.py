@@ -22,6 +22,8 @@ from core.store.db import Reader, Tx
 
 TEXTS = {
     "booking.confirmed": "【{site}】您已预约{service}，时间{start}，预约码{code}。",
+    "booking.rescheduled": "【{site}】您的{service}预约（{code}）已由{before}改到{start}，原时间作废。",
+    "booking.cancelled": "【{site}】您{start}的{service}预约（{code}）已取消。如非本人操作，请致电登记处。",
     "booking.reminder": "【{site}】提醒：您明天{start}预约了{service}，请携带证件按时到达。预约码{code}。",
     "booking.no_show": "您的预约（{code}）未按时签到，已记爽约一次。多次爽约将暂停预约。",
     "turn.near": "【{site}】您的{number}号前面还有{ahead}人，请到大厅等候叫号。",
@@ -55,9 +57,9 @@ class LogSink:
 
 
 def render(kind: str, payload: dict[str, Any]) -> str:
-    start = payload.get("start")
-    if start:
-        payload = {**payload, "start": dt.datetime.fromisoformat(start).strftime("%m月%d日 %H:%M")}
+    for key in ("start", "before"):
+        if when := payload.get(key):
+            payload = {**payload, key: dt.datetime.fromisoformat(when).strftime("%m月%d日 %H:%M")}
     return TEXTS.get(kind, kind).format_map({k: v for k, v in payload.items()})
 
 

@@ -13,7 +13,9 @@ from core.appointments import view
 from core.clock import TZ
 from core.errors import AppointmentClosed, AppointmentNotFound, InvalidInput, TooEarly, TooLate
 from core.hours import local_day
+from core.slots import checkin_window
 from core.store import booking as sql
+from core.store import holidays as holiday_sql
 from core.store import queries
 from core.store.db import Tx
 
@@ -68,13 +70,13 @@ def check_in(
     if row["status"] != "booked":
         raise AppointmentClosed(f"预约状态为 {row['status']} / this booking is {row['status']}")
     start = dt.datetime.fromtimestamp(row["start_ts"], TZ)
-    back = start - dt.timedelta(minutes=service.booking.checkin_early_minutes)
+    back, last = checkin_window(service.booking, start)
     if tx.now < back:
         raise TooEarly(
             f"请于 {back:%m-%d %H:%M} 后再来签到 / please check in from {back:%Y-%m-%d %H:%M}",
             come_back_at=back.isoformat(),
         )
-    if tx.now > start + dt.timedelta(minutes=service.booking.checkin_late_minutes):
+    if tx.now > last:
         raise TooLate(
             "已超过签到时间 / too late to check in for this slot", walk_in=service.walk_in, service=service.id
         )
@@ -124,7 +126,7 @@ def on_ticket_closed(tx: Tx, ticket_id: str, status: str) -> None:
 def open_divorce_case(tx: Tx, appt: Any) -> str:
     people = sql.applicants(tx, appt["id"])
     a, b = sorted(p["id_hash"] for p in people)
-    p = divorce.periods(local_day(tx.now))
+    p = divorce.periods(local_day(tx.now), holiday_sql.schedule(tx))
     case_id = hashlib.sha256(f"{appt['id']}:case".encode()).hexdigest()[:16]
     sql.insert_case(
         tx,

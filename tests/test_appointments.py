@@ -30,7 +30,7 @@ from core.store import booking as sql
 from core.store.db import Store
 
 HIM = ap.Applicant("张三", "110105199003071239", "13800138000")
-HER = ap.Applicant("李四", "31011519850612107X", "13900139000")
+HER = ap.Applicant("李四", "31011519850612174X", "13900139000")
 NEXT_MONDAY = dt.date(2026, 5, 18)
 
 
@@ -71,9 +71,9 @@ def test_slots_follow_hours_capacity_and_special_dates(store: Store) -> None:
 def test_book_lookup_cancel_reschedule(store: Store) -> None:
     a = book(store, at(NEXT_MONDAY, "10:00"))
     assert a["status"] == "booked" and len(a["code"]) == 8
-    assert [p["id_masked"] for p in a["applicants"]] == ["**************1239", "**************107X"]
+    assert [p["id_masked"] for p in a["applicants"]] == ["**************1239", "**************174X"]
     assert a["applicants"][0]["name"] == "张*" and a["applicants"][0]["phone"] == "138****8000"
-    assert store.read_sync(ap.lookup, a["code"], "107x")["id"] == a["id"]
+    assert store.read_sync(ap.lookup, a["code"], "174x")["id"] == a["id"]
     assert store.read_sync(ap.lookup, a["code"].lower(), "13800138000")["id"] == a["id"]
     with pytest.raises(AppointmentNotFound):
         store.read_sync(ap.lookup, a["code"], "0000")
@@ -113,7 +113,7 @@ def test_bad_bookings_get_their_own_error_and_change_nothing(store: Store, clock
 def test_one_active_booking_per_identity(store: Store) -> None:
     book(store, at(NEXT_MONDAY, "10:00"))
     with pytest.raises(DuplicateBooking):
-        book(store, at(NEXT_MONDAY, "14:00"), [HIM, person(7)])
+        book(store, at(NEXT_MONDAY, "14:00"), [HIM, person(8)])
 
 
 def test_rush_books_exactly_the_capacity(store: Store) -> None:
@@ -159,7 +159,7 @@ def test_check_in_both_parties_then_called_before_earlier_walk_ins(store: Store,
     clock.set(at(NEXT_MONDAY, "09:40"))
     walk_in = store.write_sync(tickets.issue, "registry", "counselling", source="kiosk", actor="k").ticket
     half = store.write_sync(visits.check_in, "registry", code=a["code"], id_number=HIM.id_number)
-    assert half.ticket is None and half.pending == ("**************107X",)
+    assert half.ticket is None and half.pending == ("**************174X",)
     done = store.write_sync(visits.check_in, "registry", id_number=HER.id_number)
     assert done.ticket is not None and done.ticket.priority == "appointment" and done.ticket.number == "J001"
     clock.set(at(NEXT_MONDAY, "10:01"))

@@ -44,7 +44,7 @@ def test_slots_book_lookup_cancel(client: TestClient) -> None:
     assert client.get(f"/api/v1/appointments/{code}?verify=1239").json()["status"] == "booked"
     assert client.get(f"/api/v1/appointments/{code}?verify=9999").status_code == 404
     r = client.post(
-        f"/api/v1/appointments/{code}/reschedule", json={"verify": "107X", "start": f"{MONDAY}T10:00:00+08:00"}
+        f"/api/v1/appointments/{code}/reschedule", json={"verify": "174X", "start": f"{MONDAY}T10:00:00+08:00"}
     )
     assert r.status_code == 200 and r.json()["start"] == f"{MONDAY}T10:00:00+08:00"
     assert (
@@ -85,7 +85,7 @@ def test_check_in_at_the_kiosk(client: TestClient, hall: Hall, clock: ManualCloc
     clock.set(at(__import__("datetime").date(2026, 5, 18), "09:45"))
     kiosk = {"Authorization": f"Bearer {hall.device('registry-k1')}"}
     r = client.post("/api/v1/sites/registry/check-in", json={"code": code, "id_number": HIM.id_number}, headers=kiosk)
-    assert r.status_code == 202 and r.json()["pending"] == ["**************107X"]
+    assert r.status_code == 202 and r.json()["pending"] == ["**************174X"]
     r = client.post("/api/v1/sites/registry/check-in", json={"id_number": HER.id_number}, headers=kiosk)
     assert r.status_code == 201 and r.json()["number"] == "J001" and r.json()["priority"] == "appointment"
     youyi = {"Authorization": f"Bearer {hall.device('youyi-k1')}"}

@@ -16,7 +16,7 @@ from tests.test_pages import sign_in
 MONDAY = "2026-05-18"
 COUPLE = [
     {"name": "张三", "id_number": "110105199003071239", "phone": "13800138000"},
-    {"name": "李四", "id_number": "31011519850612107X", "phone": "13900139000"},
+    {"name": "李四", "id_number": "31011519850612174X", "phone": "13900139000"},
 ]
 PAGES = ["/book", "/book/registry", "/book/registry/marriage", "/book/manage"]
 

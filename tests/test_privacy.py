@@ -12,7 +12,7 @@ from websockets.sync.client import connect
 
 from tests.live import LiveServer
 
-PEOPLE = [("张三丰", "110105195001011234", "13800138000"), ("李四娘", "31011519850612107X", "13900139000")]
+PEOPLE = [("张三丰", "110105195001011234", "13800138000"), ("李四娘", "31011519850612174X", "13900139000")]
 SECRETS = [s for p in PEOPLE for s in p]
 
 

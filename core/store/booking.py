@@ -7,7 +7,9 @@ from typing import Any
 
 from core.store.queries import Conn
 
-APPT_COLUMNS = "id, code, site, service, day, start_ts, end_ts, status, created_ts, updated_ts, ticket, divorce_case"
+APPT_COLUMNS = (
+    "id, code, site, service, day, start_ts, end_ts, status, created_ts, updated_ts, ticket, divorce_case, eligible_from"
+)
 
 
 def take_place(c: Conn, site: str, service: str, start_ts: float, capacity: int) -> bool:
@@ -81,7 +83,7 @@ def set_calendar_override(c: Conn, day: str, kind: str | None, note: str) -> Non
 # -- appointments --------------------------------------------------------------------
 def insert_appointment(c: Conn, a: dict[str, Any], applicants: list[dict[str, Any]]) -> None:
     c.execute(
-        f"INSERT INTO appointments ({APPT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"INSERT INTO appointments ({APPT_COLUMNS}) VALUES ({', '.join('?' * len(APPT_COLUMNS.split(',')))})",
         tuple(a.get(k.strip()) for k in APPT_COLUMNS.split(",")),
     )
     for i, p in enumerate(applicants):
@@ -218,6 +220,11 @@ def enqueue(
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (kind, appointment, ticket, phone, json.dumps(payload, ensure_ascii=False), due_ts, now_ts),
     )
+
+
+def drop_unsent(c: Conn, appointment: str, kind: str) -> None:
+    """Forget messages of an appointment not sent yet (a reminder for a time that changed)."""
+    c.execute("DELETE FROM outbox WHERE appointment = ? AND kind = ? AND sent_ts IS NULL", (appointment, kind))
 
 
 def due_messages(c: Conn, now_ts: float, limit: int = 50) -> list[Any]:

@@ -284,6 +284,24 @@ def m0004(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0006_holiday_schedule")
+def m0006(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- years whose State Council schedule (bridged days, 调休) an admin entered and confirmed
+        -- (the days themselves are in calendar_overrides); see docs/holidays.md
+        CREATE TABLE holiday_years (
+            year INTEGER PRIMARY KEY CHECK (year BETWEEN 2000 AND 2100),
+            by TEXT NOT NULL,
+            at_ts REAL NOT NULL
+        );
+        -- the first day on which a booking's age rules hold (core/eligibility.py): a reschedule
+        -- checks the new day against it without keeping birth dates
+        ALTER TABLE appointments ADD COLUMN eligible_from TEXT;
+        """
+    )
+
+
 def migrate(path: str | Path) -> None:
     """Apply pending migrations; WAL mode is set once for the file."""
     db = sqlite_utils.Database(path)

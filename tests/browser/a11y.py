@@ -25,7 +25,7 @@ SITE = "registry"  # walk-ins, bookings and check-in at one kiosk
 COUNTER = "registry-5"  # counselling first: the walk-in service
 KIOSK = "registry-k1"
 PAD_DEVICE = "registry-d1"
-BOOKED = ("张三", "110105199003071239", "13800138000"), ("李四", "31011519850612107X", "13900139000")
+BOOKED = ("张三", "110105199003071239", "13800138000"), ("李四", "31011519850612174X", "13900139000")
 BOOKING_DAY = "2026-05-18"
 BOOKING_START = "2026-05-18T10:00:00+08:00"
 

@@ -18,7 +18,7 @@ CHECK_IN = "2026-05-18T09:45:00+08:00"  # Monday, 15 minutes before the 10:00 sl
 SLOT_STARTED = "2026-05-18T10:01:00+08:00"  # the slot has started: appointments go first
 START = "2026-05-18T10:00:00+08:00"
 HIM = ("张三", "110105199003071239", "13800138000")
-HER = ("李四", "31011519850612107X", "13900139000")
+HER = ("李四", "31011519850612174X", "13900139000")
 CODE = re.compile(r"^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}$")
 
 
@@ -60,7 +60,7 @@ def book_in_the_browser(page: Page, base: str) -> str:
     code_el = page.locator("#d-code")
     expect(code_el).to_have_text(CODE)
     expect(page.locator("#d-when")).to_contain_text("10:00–10:30")
-    expect(page.locator("#d-people")).to_contain_text("**************107X")
+    expect(page.locator("#d-people")).to_contain_text("**************174X")
     expect(page.locator("#d-qr")).to_have_attribute("src", re.compile(r"^/qr/booking\.svg\?code="))
     return code_el.inner_text()
 
@@ -91,7 +91,7 @@ def test_book_check_in_and_be_called_first(context: BrowserContext, tmp_path: Pa
     expect(kiosk.locator("#ci-next")).to_contain_text("**************1239")  # both still expected
     kiosk_keys(kiosk, HIM[1])
     kiosk.locator("#ci-submit").click()
-    expect(kiosk.locator("#ci-next")).to_have_text("请另一方刷身份证或输入身份证号 **************107X")
+    expect(kiosk.locator("#ci-next")).to_have_text("请另一方刷身份证或输入身份证号 **************174X")
     expect(kiosk.locator("#ci-checked")).to_contain_text("**************1239")
     kiosk_keys(kiosk, HER[1])
     kiosk.locator("#ci-submit").click()
