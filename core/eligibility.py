@@ -43,7 +43,8 @@ RULES: dict[str, Rule] = {
 def _distinct(numbers: list[str]) -> None:
     if len(set(numbers)) != len(numbers):
         raise SamePerson(
-            "申请人不能是同一人（身份证号码相同） / the applicants must be two different people (the ID numbers are the same)",
+            "申请人不能是同一人（身份证号码相同） / "
+            "the applicants must be two different people (the ID numbers are the same)",
             rule="distinct_parties",
             field="id_number",
             applicant=len(numbers) - 1,
@@ -115,9 +116,9 @@ def check_day(service_id: str, eligible_from: str | None, day: dt.date) -> None:
         return
     if rule.man_and_woman:
         raise UnderMarriageAge(
-            f"改期后的 {day} 申请人未到法定结婚年龄：男不得早于二十二周岁，女不得早于二十周岁（民法典第一千零四十七条），"
-            f"最早可改到 {eligible_from} / on {day} an applicant is under the marriage age (22 for a man, 20 for a "
-            f"woman; Civil Code art. 1047); the earliest day is {eligible_from}",
+            f"改期后的 {day} 申请人未到法定结婚年龄：男不得早于二十二周岁，"
+            f"女不得早于二十周岁（民法典第一千零四十七条），最早可改到 {eligible_from} / "
+            f"on {day} an applicant is under the marriage age (22 for a man, 20 for a woman; Civil Code art. 1047); the earliest day is {eligible_from}",
             rule="civil_code_1047",
             eligible_from=eligible_from,
         )

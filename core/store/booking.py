@@ -8,7 +8,8 @@ from typing import Any
 from core.store.queries import Conn
 
 APPT_COLUMNS = (
-    "id, code, site, service, day, start_ts, end_ts, status, created_ts, updated_ts, ticket, divorce_case, eligible_from"
+    "id, code, site, service, day, start_ts, end_ts, status, created_ts, updated_ts, ticket, divorce_case, "
+    "eligible_from"
 )
 
 
