@@ -118,7 +118,8 @@ def check_day(service_id: str, eligible_from: str | None, day: dt.date) -> None:
         raise UnderMarriageAge(
             f"改期后的 {day} 申请人未到法定结婚年龄：男不得早于二十二周岁，"
             f"女不得早于二十周岁（民法典第一千零四十七条），最早可改到 {eligible_from} / "
-            f"on {day} an applicant is under the marriage age (22 for a man, 20 for a woman; Civil Code art. 1047); the earliest day is {eligible_from}",
+            f"on {day} an applicant is under the marriage age (22 for a man, 20 for a woman; Civil Code art. 1047); "
+            f"the earliest day is {eligible_from}",
             rule="civil_code_1047",
             eligible_from=eligible_from,
         )
