@@ -2,7 +2,8 @@
 
 python server.py [--config FILE] [--db FILE] [--host H] [--port P] [--demo]
 python server.py [--config FILE] [--db FILE] user add NAME --role clerk|supervisor|admin [--site SITE]
-python server.py [--config FILE] [--db FILE] device token DEVICE_ID
+python server.py [--config FILE] [--db FILE] user disable|enable NAME
+python server.py [--config FILE] [--db FILE] device token|revoke DEVICE_ID
 """
 
 from __future__ import annotations
@@ -32,9 +33,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     add.add_argument("name")
     add.add_argument("--role", required=True, choices=accounts.ROLES)
     add.add_argument("--site")
+    for action, what in (("disable", "end every session and token of an account and refuse it"), ("enable", "")):
+        user.add_parser(action, help=what or "let a disabled account sign in again").add_argument("name")
     device = sub.add_parser("device", help="kiosks and displays").add_subparsers(dest="action", required=True)
-    tok = device.add_parser("token", help="print a new token for a kiosk or display of the config")
+    tok = device.add_parser("token", help="print a new token for a kiosk or display (the old one stops working)")
     tok.add_argument("device_id")
+    device.add_parser("revoke", help="end a kiosk's or display's token").add_argument("device_id")
     backup = sub.add_parser("backup", help="online, consistent copy of the database (safe while serving)")
     backup.add_argument("dest")
     return p.parse_args(argv)
@@ -57,13 +61,28 @@ def user_add(config: Config, db: str, name: str, role: str, site: str | None) ->
     print(f"user {name} ({role}{', ' + site if site else ''}) saved")
 
 
-def device_token(config: Config, db: str, device_id: str) -> None:
+def user_disable(config: Config, db: str, name: str, disabled: bool) -> None:
     store = offline_store(config, db)
     try:
-        token = store.write_sync(accounts.new_device_token, device_id)
+        store.write_sync(accounts.set_disabled, name, disabled)
     finally:
         store.close()
-    print(f"token for {device_id}: {token}")
+    print(f"user {name} {'disabled: its sessions and tokens have ended' if disabled else 'enabled'}")
+
+
+def device_token(config: Config, db: str, device_id: str, revoke: bool) -> None:
+    store = offline_store(config, db)
+    try:
+        if revoke:
+            had = store.write_sync(accounts.revoke_device, device_id)
+        else:
+            token = store.write_sync(accounts.new_device_token, device_id)
+    finally:
+        store.close()
+    if revoke:
+        print(f"token of {device_id} revoked" if had else f"{device_id} had no token")
+    else:
+        print(f"token for {device_id}: {token}")
 
 
 def backup(db: str, dest: str) -> None:
@@ -127,10 +146,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"config error in {args.config}: {e}", file=sys.stderr)
         return 2
     try:
-        if args.command == "user":
+        if args.command == "user" and args.action == "add":
             user_add(config, args.db, args.name, args.role, args.site)
+        elif args.command == "user":
+            user_disable(config, args.db, args.name, args.action == "disable")
         elif args.command == "device":
-            device_token(config, args.db, args.device_id)
+            device_token(config, args.db, args.device_id, args.action == "revoke")
         elif args.command == "backup":
             backup(args.db, args.dest)
         else:

@@ -15,7 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from core import store
-from core.errors import BadCredentials, InvalidInput, UnknownSite
+from core.errors import BadCredentials, InvalidInput, UnknownAccount, UnknownSite
 from core.store.db import Reader, Tx
 
 ROLES = ("clerk", "supervisor", "admin")
@@ -49,7 +49,10 @@ def hash_password(password: str) -> str:
 
 
 def add_user(tx: Tx, username: str, role: str, site: str | None, password_hash: str) -> None:
-    """Create or replace a staff account (the password is hashed by the caller, off the writer)."""
+    """Create or replace a staff account (the password is hashed by the caller, off the writer).
+
+    Replacing an account (a new password, role or site) ends its sessions and bearer tokens.
+    """
     if role not in ROLES:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}")
     if not username or len(username) > 64 or not username.replace("_", "").replace("-", "").isalnum():
@@ -59,6 +62,26 @@ def add_user(tx: Tx, username: str, role: str, site: str | None, password_hash: 
     if role == "clerk" and site is None:
         raise InvalidInput("a clerk belongs to a site: give --site")
     store.insert_user(tx, username, password_hash, role, site, tx.now.timestamp())
+    store.delete_user_tokens(tx, username)
+
+
+def set_disabled(tx: Tx, username: str, disabled: bool) -> None:
+    """Disable (every session and token ends) or enable an account.
+
+    :raises UnknownAccount: no such account.
+    """
+    if not store.set_user_disabled(tx, username, disabled):
+        raise UnknownAccount(f"没有这个账号 / no account {username!r}")
+    if disabled:
+        store.delete_user_tokens(tx, username)
+
+
+def accounts_of(r: Reader, site: str | None) -> list[dict[str, object]]:
+    """Accounts of ``site`` (all with None), without their password hashes."""
+    return [
+        {"username": u, "role": role, "site": s, "disabled": bool(d), "created_ts": ts}
+        for u, role, s, d, ts in store.users(r, site)
+    ]
 
 
 def check_password(r: Reader, username: str, password: str) -> Principal:
@@ -88,11 +111,20 @@ def revoke_token(tx: Tx, token: str) -> None:
 
 
 def new_device_token(tx: Tx, device: str) -> str:
+    """A new token for a kiosk or display of the config; the device's earlier token stops working."""
     if tx.config.device(device) is None:
         raise InvalidInput(f"no kiosk or display {device!r} in the configuration")
     token = secrets.token_urlsafe(32)
+    store.delete_device_tokens(tx, device)
     store.insert_device_token(tx, token_hash(token), device, tx.now.timestamp())
     return token
+
+
+def revoke_device(tx: Tx, device: str) -> bool:
+    """End the device's token (it is refused until a new one is issued); whether it had one."""
+    if tx.config.device(device) is None:
+        raise InvalidInput(f"no kiosk or display {device!r} in the configuration")
+    return store.delete_device_tokens(tx, device) > 0
 
 
 def principal(r: Reader, token: str) -> Principal | None:

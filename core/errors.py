@@ -34,6 +34,10 @@ class UnknownSite(NotFound):
     code = "unknown_site"
 
 
+class UnknownAccount(NotFound):
+    code = "unknown_account"
+
+
 class UnknownService(NotFound):
     code = "unknown_service"
 

@@ -23,6 +23,7 @@ from core.store import queries
 from core.store.db import Reader
 from web import body, kiosk_link
 from web.auth import STAFF, require
+from web.limits import client_address
 
 schemas = SchemaGenerator({"openapi": "3.0.0", "info": {"title": "Hall queue and kiosk API", "version": "1"}})
 
@@ -287,7 +288,7 @@ async def token(request: Request) -> Response:
     req = await body.decode(request, body.Login)
     h = hall(request)
     h.limits.address(request, "login", h.config.limits.logins_per_address_per_minute)
-    tok, who, expires = await hall(request).login(req.username, req.password)
+    tok, who, expires = await h.login(req.username, req.password, client_address(request, h.config.limits))
     return JSONResponse(
         {
             "token": tok,

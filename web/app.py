@@ -27,13 +27,25 @@ from core.errors import HallError
 from core.hours import local_day, window
 from core.store import booking as booking_sql
 from core.store.db import Store
-from web import api, booking_api, device_pages, errors, kiosk_link, pages, supervision, voice_routes, ws
+from web import (
+    account_pages,
+    api,
+    booking_api,
+    device_pages,
+    errors,
+    kiosk_link,
+    pages,
+    supervision,
+    voice_routes,
+    ws,
+)
 from web.auth import TokenCache
 from web.demo import Demo, walkins
 from web.headers import SecurityHeaders
 from web.hub import Hub
 from web.kiosk_link import KioskLinks
-from web.limits import Buckets, RateLimited
+from web.limits import Buckets
+from web.logins import LoginGuard
 from web.logs import AccessLog
 from web.voice import Voice
 
@@ -74,26 +86,17 @@ class Hall:
         self.store = Store(db_path, config, clock, secret, on_commit=self.hub.publish_threadsafe)
         self.tokens = TokenCache(self.store)
         self.limits = Buckets(clock, config.limits)
+        self.logins = LoginGuard(self.limits)
         self.voice = Voice()
         self.kiosks = KioskLinks(self.store, config)
         self.sink: notify.Sink = notify.LogSink(db_path.parent / "notifications.log", clock)
 
-    async def login(self, username: str, password: str) -> tuple[str, accounts.Principal, dt.datetime]:
-        """Check a password (off the event loop) and issue a bearer token.
-
-        At most 10 attempts per username in 10 minutes, whatever the address: a password
-        cannot be guessed by spreading the tries over many machines.
-        """
-        try:
-            self.limits.take(f"login:{username.lower()[:64]}", 10, 600)
-        except RateLimited as e:
-            minutes = max(1, round(e.retry_after / 60))
-            e.message = (
-                f"登录失败次数过多，请 {minutes} 分钟后再试 / too many sign-in attempts: "
-                f"this account is locked for {minutes} min"
-            )
-            raise
+    async def login(self, username: str, password: str, address: str) -> tuple[str, accounts.Principal, dt.datetime]:
+        """Check a password (off the event loop) and issue a bearer token; the lockout is
+        web/logins.py's (per address and account, and per account from unknown addresses)."""
+        self.logins.attempt(username, address)
         who = await self.store.read(accounts.check_password, username, password)
+        self.logins.succeeded(username, address)
         token, expires = await self.store.write(accounts.new_token, who.name)
         return token, who, expires
 
@@ -185,6 +188,7 @@ def create_app(
         *kiosk_link.ws_routes,
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
         *device_pages.routes,
+        *account_pages.routes,
         *pages.routes,
     ]
     return Starlette(

@@ -12,7 +12,10 @@ from core.store.db import Store
 
 STAFF = ("clerk", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
-CACHE_SECONDS = 5.0
+# How long a checked token is believed without asking the database again: a revoked token, a
+# disabled account or a new password ends sessions within this time on every process (at once
+# on the process that made the change, which forgets them itself).
+CACHE_SECONDS = 1.0
 
 
 class TokenCache:
@@ -41,6 +44,11 @@ class TokenCache:
 
     def forget(self, token: str) -> None:
         self._cache.pop(token, None)
+
+    def forget_name(self, name: str) -> None:
+        """Forget every cached token of a staff account or device."""
+        for token in [t for t, (who, _) in self._cache.items() if who.name == name]:
+            del self._cache[token]
 
 
 def bearer(conn: HTTPConnection) -> str | None:

@@ -48,6 +48,13 @@ class Buckets:
         while len(self._buckets) > MAX_KEYS:
             self._buckets.popitem(last=False)
 
+    def forget(self, prefix: str) -> int:
+        """Drop every bucket whose key starts with ``prefix`` (they start full again)."""
+        keys = [k for k in self._buckets if k.startswith(prefix)]
+        for k in keys:
+            del self._buckets[k]
+        return len(keys)
+
     def address(self, conn: HTTPConnection, kind: str, per_minute: int) -> None:
         if self.per_address:
             self.take(f"addr:{kind}:{client_address(conn, self.limits)}", per_minute, 60)

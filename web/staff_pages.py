@@ -20,6 +20,7 @@ from web import csrf, i18n
 from web.auth import SUPERVISORS
 from web.errors import status_for
 from web.i18n import N_
+from web.limits import client_address
 from web.pages import bilingual, error_page, hall_of, render
 
 SESSION_KEY = "staff"
@@ -103,7 +104,9 @@ async def login(request: Request) -> Response:
     if not username or not password:
         return _login_page(request, next_url, t.gettext("Please enter your username and password."), 401)
     try:
-        token, who, expires = await hall_of(request).login(username, password)
+        token, who, expires = await hall_of(request).login(
+            username, password, client_address(request, hall_of(request).config.limits)
+        )
     except HallError as exc:
         return _login_page(request, next_url, bilingual(exc.message, i18n.lang_of(request)), status_for(exc))
     request.session.pop(csrf.SESSION_KEY, None)  # a fresh form token after signing in

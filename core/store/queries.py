@@ -417,6 +417,32 @@ def delete_token(c: Conn, token_hash: str) -> None:
     c.execute("DELETE FROM tokens WHERE token_hash = ?", (token_hash,))
 
 
+def delete_user_tokens(c: Conn, username: str) -> None:
+    c.execute("DELETE FROM tokens WHERE username = ?", (username,))
+
+
+def set_user_disabled(c: Conn, username: str, disabled: bool) -> bool:
+    """Whether the account exists."""
+    return c.execute("UPDATE users SET disabled = ? WHERE username = ?", (int(disabled), username)).rowcount > 0
+
+
+def users(c: Conn, site: str | None) -> list[Any]:
+    """Accounts (of ``site`` when given), by name."""
+    where, params = ("WHERE u.site = ?", (site,)) if site is not None else ("", ())
+    sql = "SELECT u.username, u.role, u.site, u.disabled, u.created_ts FROM users u " + where + " ORDER BY u.username"
+    return c.execute(sql, params).fetchall()
+
+
+def delete_device_tokens(c: Conn, device: str) -> int:
+    return int(c.execute("DELETE FROM devices WHERE device = ?", (device,)).rowcount)
+
+
+def device_token_issued(c: Conn) -> dict[str, float]:
+    """When each device's current token was issued."""
+    rows = c.execute("SELECT device, MAX(created_ts) FROM devices GROUP BY device").fetchall()
+    return {str(d): float(ts) for d, ts in rows}
+
+
 def insert_device_token(c: Conn, token_hash: str, device: str, now_ts: float) -> None:
     c.execute("INSERT INTO devices (token_hash, device, created_ts) VALUES (?, ?, ?)", (token_hash, device, now_ts))
 
