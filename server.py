@@ -118,7 +118,8 @@ def serve(config: Config, args: argparse.Namespace) -> None:
 
         the_clock, demo = demo_mod.prepare(config, args.db, the_clock, f"http://{args.host}:{args.port}")
     every = float(os.environ.get("HALL_HOUSEKEEPING_SECONDS", "15"))
-    app = create_app(config, args.db, the_clock, demo=demo, housekeeping_every=every)
+    public = f"http://{args.host}:{args.port}"
+    app = create_app(config, args.db, the_clock, demo=demo, housekeeping_every=every, public_url=public)
     # Fewer, larger young-generation collections: the default threshold (700) made
     # collections the main source of ticket-issue p99 latency (89 ms -> 38 ms at 64 clients).
     gc.set_threshold(100_000, 50, 100)

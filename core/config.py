@@ -154,6 +154,7 @@ class Policy(Struct, frozen=True, kw_only=True):
 
 class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True):
     district: str
+    public_url: str = ""  # where residents reach the server (links, QR codes); "" = --host/--port
     policy: Policy = Policy()
     services: list[Service]
     sites: list[Site]

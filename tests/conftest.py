@@ -46,7 +46,9 @@ def store(tmp_path: Path, config: Config, clock: ManualClock) -> Iterator[Store]
 def app(tmp_path: Path, config: Config, clock: ManualClock) -> Any:
     from web.app import create_app
 
-    return create_app(config, tmp_path / "hall.db", clock, secret=SECRET, housekeeping_every=None)
+    return create_app(
+        config, tmp_path / "hall.db", clock, secret=SECRET, housekeeping_every=None, public_url="http://testserver"
+    )
 
 
 @pytest.fixture

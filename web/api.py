@@ -33,7 +33,8 @@ def hall(request: Request) -> Any:
 
 
 def base_url(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The configured public address (links and QR codes never come from the Host header)."""
+    return str(hall(request).public_url)
 
 
 async def list_sites(request: Request) -> Response:

@@ -25,15 +25,18 @@ from core.clock import Clock
 from core.config import Config, ConfigError
 from core.errors import HallError
 from core.hours import local_day, window
-from core.store import booking as booking_sql
+from core.store import holidays as holiday_sql
 from core.store.db import Store
 from web import (
     account_pages,
     api,
     booking_api,
     device_pages,
+    display_api,
     errors,
+    holiday_pages,
     kiosk_link,
+    notice_pages,
     pages,
     supervision,
     voice_routes,
@@ -78,8 +81,10 @@ def load_secret(db_path: Path) -> bytes:
 class Hall:
     """Everything a request needs: config, clock, store, hub, tokens, voice."""
 
-    def __init__(self, config: Config, db_path: Path, clock: Clock, secret: bytes) -> None:
+    def __init__(self, config: Config, db_path: Path, clock: Clock, secret: bytes, public_url: str) -> None:
         self.config = config
+        # links and QR codes are built from this, never from a request's Host header (SPEC 8)
+        self.public_url = (config.public_url or public_url).rstrip("/")
         self.clock = clock
         self.secret = secret
         self.hub = Hub()
@@ -154,6 +159,7 @@ def create_app(
     secret: bytes | None = None,
     housekeeping_every: float | None = 15.0,
     demo: Demo | None = None,
+    public_url: str = "http://127.0.0.1:8000",
 ) -> Starlette:
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,10 +167,10 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        hall = Hall(config, db_path, clock, secret)
+        hall = Hall(config, db_path, clock, secret, public_url)
         hall.hub.loop = asyncio.get_running_loop()
         await hall.store.write(counters.sync)
-        calendar.load_overrides(await hall.store.read(booking_sql.calendar_overrides))
+        calendar.install(await hall.store.read(holiday_sql.schedule))
         app.state.hall = hall
         app.state.demo = demo
         tasks = []
@@ -181,14 +187,23 @@ def create_app(
                     await task
             await asyncio.to_thread(hall.close)
 
-    api_routes = [*api.routes, *booking_api.routes, *supervision.routes, *kiosk_link.api_routes, *voice_routes.routes]
+    api_routes = [
+        *api.routes,
+        *booking_api.routes,
+        *supervision.routes,
+        *kiosk_link.api_routes,
+        *voice_routes.routes,
+        *display_api.routes,
+    ]
     routes = [
         Mount("/api/v1", routes=api_routes),
         *ws.routes,
         *kiosk_link.ws_routes,
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
         *device_pages.routes,
+        *notice_pages.routes,
         *account_pages.routes,
+        *holiday_pages.routes,
         *pages.routes,
     ]
     return Starlette(

@@ -234,7 +234,7 @@ def _ticket(r: Reader, ticket_id: str, base: str) -> dict[str, Any] | None:
 
 async def ticket(request: Request) -> Response:
     hall = hall_of(request)
-    base = str(request.base_url).rstrip("/")
+    base = str(hall.public_url)
     try:
         view = await hall.store.read(_ticket, request.path_params["ticket_id"], base)
     except NotFound:
@@ -248,7 +248,7 @@ async def ticket(request: Request) -> Response:
 async def qr_svg(request: Request) -> Response:
     """``/qr.svg?data=<url>``: a QR code of one of our own ticket links, as SVG."""
     data = request.query_params.get("data", "")
-    prefix = str(request.base_url).rstrip("/") + "/t/"
+    prefix = f"{hall_of(request).public_url}/t/"
     if len(data) > QR_MAX or not data.startswith(prefix) or len(data) == len(prefix):
         return Response("data must be a ticket link of this server", status_code=400, media_type="text/plain")
     buf = io.BytesIO()

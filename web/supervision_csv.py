@@ -1,7 +1,8 @@
 """Statistics tables as CSV: UTF-8 with a byte-order mark, so Excel opens Chinese correctly.
 
 Column headers follow the page language (gettext); minutes have one decimal, rates are
-percentages.
+percentages. Text a resident or clerk typed (comments, follow-up notes) can start like a
+formula: every text cell is neutralised (SPEC 8).
 """
 
 from __future__ import annotations
@@ -106,6 +107,17 @@ def _cell(field: str, value: Any, lang: str) -> Any:
     return value
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula (= + - @, or a tab or CR first) is
+    quoted with a leading apostrophe, which Excel and LibreOffice show as plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(data: dict[str, Any], table: str, gettext: Callable[[str], str], lang: str = "zh") -> str:
     """One table of a statistics report as CSV text, with a BOM.
 
@@ -121,7 +133,7 @@ def to_csv(data: dict[str, Any], table: str, gettext: Callable[[str], str], lang
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([gettext(h) for _, h in columns])
     for row in rows_of(data):
-        writer.writerow([_cell(f, row.get(f), lang) for f, _ in columns])
+        writer.writerow([safe_cell(_cell(f, row.get(f), lang)) for f, _ in columns])
     return buf.getvalue()
 
 

@@ -18,6 +18,7 @@ from core import evaluation, stats
 from core.errors import HallError
 from core.hours import local_day
 from web import csrf
+from web.errors import status_for
 from web.i18n import N_
 from web.pages import bilingual, error_page, hall_of, render
 from web.staff_pages import FORM_EXPIRED, may_see, supervisor_page
@@ -75,7 +76,9 @@ STATS_JS = {
     "col_grade": N_("Rating"),
     "col_hour": N_("Hour"),
     "col_predicted": N_("Predicted wait with the counters open (min)"),
-    "staffing_note": N_("Plan for %(date)s, open %(opens)s-%(closes)s. Days used: %(days)s. Mean service time: %(minutes)s min."),
+    "staffing_note": N_(
+        "Plan for %(date)s, open %(opens)s-%(closes)s. Days used: %(days)s. Mean service time: %(minutes)s min."
+    ),
     **{f"col_{field}": msgid for field, msgid in FIGURES},
 }
 
@@ -167,6 +170,13 @@ async def followups_page(request: Request) -> Response:
     if refused is not None:
         return refused
     assert who is not None and site_id is not None
+    return await _followups(request, who, site_id)
+
+
+async def _followups(
+    request: Request, who: dict[str, Any], site_id: str, *, error: str = "", status_code: int = 200
+) -> Response:
+    """The follow-ups page; an error comes from the server, never from the link (a phishing line)."""
     hall = hall_of(request)
     today = local_day(hall.clock.now())
     q = request.query_params
@@ -178,8 +188,8 @@ async def followups_page(request: Request) -> Response:
     items = await hall.store.read(evaluation.bad_ratings, site_id, stats.midnight(start), stats.midnight(end) + 86400)
     ctx = {"staff": who, "site": hall.config.site(site_id), "items": items, "from": start.isoformat(),
            "to": end.isoformat(), "views": evaluation.RESIDENT_VIEWS, "sites": _site_nav(request, who),
-           "error": request.query_params.get("error", ""), "saved": request.query_params.get("saved", "")}  # fmt: skip
-    return render(request, "followups.html", ctx)
+           "error": error, "saved": q.get("saved", "")}  # fmt: skip
+    return render(request, "followups.html", ctx, status_code=status_code)
 
 
 async def followups_post(request: Request) -> Response:
@@ -200,9 +210,7 @@ async def followups_post(request: Request) -> Response:
             contacted=form.get("contacted") == "yes", result=str(form.get("result") or ""), resident_view=view,
         )  # fmt: skip
     except HallError as e:
-        from urllib.parse import quote
-
-        return RedirectResponse(f"{back}&error={quote(e.message)}#r-{day}-{number}", status_code=303)
+        return await _followups(request, who, site_id, error=e.message, status_code=status_for(e))
     return RedirectResponse(f"{back}&saved={day}-{number}#r-{day}-{number}", status_code=303)
 
 
