@@ -423,14 +423,14 @@ def delete_user_tokens(c: Conn, username: str) -> None:
 
 def set_user_disabled(c: Conn, username: str, disabled: bool) -> bool:
     """Whether the account exists."""
-    return c.execute("UPDATE users SET disabled = ? WHERE username = ?", (int(disabled), username)).rowcount > 0
+    return bool(c.execute("UPDATE users SET disabled = ? WHERE username = ?", (int(disabled), username)).rowcount)
 
 
 def users(c: Conn, site: str | None) -> list[Any]:
     """Accounts (of ``site`` when given), by name."""
     where, params = ("WHERE u.site = ?", (site,)) if site is not None else ("", ())
     sql = "SELECT u.username, u.role, u.site, u.disabled, u.created_ts FROM users u " + where + " ORDER BY u.username"
-    return c.execute(sql, params).fetchall()
+    return list(c.execute(sql, params).fetchall())
 
 
 def delete_device_tokens(c: Conn, device: str) -> int:
