@@ -307,6 +307,7 @@ def view(c: Tx | Reader, row: Any) -> dict[str, Any]:
         "code": row["code"],
         "site": row["site"],
         "site_name": site.name,
+        "site_name_en": site.name_en,
         "service": row["service"],
         "service_name": service.name,
         "service_name_en": service.name_en,

@@ -15,6 +15,7 @@ from core import calendar, views, visits
 from core.clock import TZ
 from core.errors import InvalidInput
 from core.store import booking as sql
+from core.store import holidays as holiday_sql
 from core.store.db import Reader, Tx
 from web import body, kiosk_link
 from web.api import base_url, hall, limit_caller
@@ -257,7 +258,8 @@ async def set_calendar(request: Request) -> Response:
         return sql.calendar_overrides(tx)
 
     table = await hall(request).store.write(write)
-    calendar.load_overrides(table)  # after the commit: opening hours and periods follow at once
+    # after the commit: opening hours and periods follow at once
+    calendar.install(await hall(request).store.read(holiday_sql.schedule))
     return JSONResponse(table)
 
 

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core import accounts, views
+from core import accounts, holiday_schedule, views
 from core.errors import HallError
 from web import csrf, i18n
 from web.auth import SUPERVISORS
@@ -194,8 +194,10 @@ async def admin(request: Request) -> Response:
         return [views.site_detail(r, i) for i in ids]
 
     sites = await hall.store.read(read)
+    warning = await hall.store.read(holiday_schedule.warning)  # SPEC 5: a year without its schedule
     return render(request, "admin.html", {"staff": who, "sites": sites, "all_sites": hall.config.sites,
-                                          "selected": wanted if wanted in ids else None})  # fmt: skip
+                                          "selected": wanted if wanted in ids else None,
+                                          "holiday_warning": warning})  # fmt: skip
 
 
 routes: list[BaseRoute] = [

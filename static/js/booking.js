@@ -240,8 +240,11 @@ function bookingPage() {
   function markField(e, applicants) {
     const d = e.details || {};
     const raw = String(d.message || "");
-    const n = Number((raw.match(/applicant (\d+)/) || [])[1] || (applicants.length === 1 ? 1 : 0));
-    const fieldOf = { invalid_id_number: "id", invalid_phone: "phone" }[e.code] || (d.field === "name" ? "name" : null);
+    // the server names the applicant (0-based) and the field; older answers only in the text
+    const n = Number.isInteger(d.applicant) ? d.applicant + 1
+      : Number((raw.match(/applicant (\d+)/) || [])[1] || (applicants.length === 1 ? 1 : 0));
+    const fieldOf = { invalid_id_number: "id", invalid_phone: "phone" }[e.code]
+      || { id_number: "id", phone: "phone", name: "name" }[d.field] || null;
     if (e.code === "duplicate_booking") {
       const last4 = (raw.match(/\*{6,}([0-9X]{4})/) || [])[1];
       const i = applicants.findIndex((a) => a.id_number.endsWith(last4 || "----"));
@@ -347,7 +350,7 @@ function managePage() {
     qrFor($("#b-qr"), b.code);
     $("#b-service").textContent = LANG === "en" ? b.service_name_en : b.service_name;
     $("#b-when").textContent = slotWhen(b.start, b.end);
-    $("#b-site").textContent = b.site_name;
+    $("#b-site").textContent = LANG === "en" ? b.site_name_en || b.site_name : b.site_name;
     showPeople($("#b-people"), b.applicants);
     $("#b-ticket-row").hidden = !b.ticket;
     $("#b-ticket").textContent = b.ticket ? t("ticket_line", { number: b.ticket.number }) : "";
