@@ -89,7 +89,9 @@ async def holidays_post(request: Request) -> Response:
     except csrf.CsrfFailed:
         return error_page(request, 403, FORM_EXPIRED)
     action = str(form.get("action") or "")
-    back = f"/admin/holidays?year={quote(str(form.get('year') or '')[:4])}"
+    raw_year = str(form.get("year") or "")
+    editable = {str(y) for y in holiday_schedule.editable_years(local_day(hall_of(request).clock.now()))}
+    back = f"/admin/holidays?year={quote(raw_year)}" if raw_year in editable else "/admin/holidays"
     outcome: dict[str, str]
     hall = hall_of(request)
     try:
