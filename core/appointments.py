@@ -24,6 +24,7 @@ from core.errors import (
     DuplicateBooking,
     InvalidIdNumber,
     InvalidInput,
+    InvalidName,
     InvalidPhone,
     InvalidSlot,
     NotBookable,
@@ -135,16 +136,15 @@ def _check_applicants(
     out = []
     numbers = []
     for i, p in enumerate(people):
-        name = p.name.strip()
-        if not 1 <= len(name) <= 50:
-            raise InvalidInput(
-                f"第{i + 1}位申请人姓名无效 / applicant {i + 1}: name is required", field="name", applicant=i
-            )
         try:
-            number = identity.normalize(p.id_number)
-        except InvalidIdNumber as e:
-            raise InvalidIdNumber(f"第{i + 1}位申请人：{e.message}", field="id_number", applicant=i) from None
-        phone = p.phone.strip().replace(" ", "").replace("-", "")
+            name = identity.clean_name(p.name)
+        except InvalidName as e:
+            raise InvalidName(f"第{i + 1}位申请人：{e.message}", field="name", applicant=i) from None
+        try:
+            number = identity.normalize(p.id_number, local_day(tx.now))
+        except InvalidIdNumber as e:  # the same error (and code) with the applicant's place
+            raise type(e)(f"第{i + 1}位申请人：{e.message}", field="id_number", applicant=i) from None
+        phone = identity.digits(p.phone).replace(" ", "").replace("-", "")
         if not _PHONE.match(phone):
             raise InvalidPhone(
                 f"第{i + 1}位申请人手机号无效 / applicant {i + 1}: not a mainland mobile number",
@@ -288,7 +288,7 @@ def _notify(tx: Tx, appointment_id: str, kind: str, before: dt.datetime | None =
 def _verified(c: Tx | Reader, code: str, verify: str) -> Any:
     """The appointment for a code, if ``verify`` is an applicant's ID last 4 or phone."""
     row = sql.appointment_by_code(c, code.strip().upper())
-    verify = verify.strip().upper()
+    verify = identity.digits(verify)
     if row is not None and verify:
         for p in sql.applicants(c, row["id"]):
             if p["id_masked"][-4:] == verify or phone_hash(c.secret, verify) == p["phone_hash"]:

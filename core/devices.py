@@ -210,7 +210,7 @@ def mask_name(name: str | None) -> str:
 
 def card_identity(config: Config, now: dt.datetime, id_number: str, name: str | None = None) -> CardIdentity:
     """:raises InvalidIdNumber: a card or code whose number does not check out."""
-    number = identity.normalize(id_number)
+    number = identity.normalize(id_number, local_day(now))
     green = identity.age_on(number, local_day(now)) >= config.policy.green_age
     return CardIdentity(number, name, identity.mask(number), mask_name(name), green)
 

@@ -26,6 +26,14 @@ class InvalidIdNumber(InvalidInput):
     code = "invalid_id_number"
 
 
+class ImpossibleBirthDate(InvalidIdNumber):
+    code = "impossible_birth_date"
+
+
+class InvalidName(InvalidInput):
+    code = "invalid_name"
+
+
 class NotFound(HallError):
     code = "not_found"
 

@@ -8,32 +8,63 @@ import hashlib
 import hmac
 import os
 import re
+import unicodedata
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from core.errors import InvalidIdNumber
+from core.errors import ImpossibleBirthDate, InvalidIdNumber, InvalidName
 
 _WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
 _CHECK = "10X98765432"
-_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$", re.ASCII)
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+# Characters no name is made of: controls, format characters (zero-width, bidi overrides), private
+# use, surrogates, unassigned, line and paragraph separators.
+_NOT_IN_NAMES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"})
 
 
-def normalize(raw: str) -> str:
-    """Validate an ID number and return it upper-cased.
+def digits(raw: str) -> str:
+    """One spelling of what a person typed: NFKC (fullwidth ０-９ and Ｘ become ASCII), every other
+    decimal digit of any script as its ASCII digit, spaces dropped at the ends, upper case. Used for
+    ID numbers and phones before anything else, so one person is one identity however they typed."""
+    text = unicodedata.normalize("NFKC", raw).strip().upper()
+    return "".join(str(unicodedata.decimal(c)) if not c.isascii() and unicodedata.decimal(c, None) is not None
+                   else c for c in text)  # fmt: skip
 
-    :raises InvalidIdNumber: for a wrong shape, an impossible birth date or a bad check digit.
+
+def normalize(raw: str, today: dt.date | None = None) -> str:
+    """Validate an ID number and return its one spelling (see ``digits``).
+
+    :raises InvalidIdNumber: for a wrong shape or a bad check digit.
+    :raises ImpossibleBirthDate: a birth date that is not a date, before 1900 or after ``today``.
     """
-    number = raw.strip().upper()
+    number = digits(raw)
     if not _SHAPE.match(number):
-        raise InvalidIdNumber("身份证号码应为18位 / an ID number has 18 characters")
+        raise InvalidIdNumber("身份证号码应为18位数字 / an ID number has 18 digits (the last may be X)")
     try:
-        birth_date(number)
+        born = birth_date(number)
     except ValueError:
-        raise InvalidIdNumber("身份证号码中的出生日期无效 / the birth date in the ID number is invalid") from None
+        raise ImpossibleBirthDate("身份证号码中的出生日期无效 / the birth date in the ID number is invalid") from None
+    if not EARLIEST_BIRTH <= born <= (today or dt.date.today()):
+        raise ImpossibleBirthDate("身份证号码中的出生日期不可能 / the birth date in the ID number is impossible")
     total = sum(int(d) * w for d, w in zip(number[:17], _WEIGHTS, strict=True))
     if _CHECK[total % 11] != number[17]:
         raise InvalidIdNumber("身份证号码校验位错误 / the ID number's check digit is wrong")
     return number
+
+
+def clean_name(raw: str, limit: int = 50) -> str:
+    """A person's name as typed, NFC, trimmed; refused when it holds an invisible or control
+    character (zero-width, bidi override...) or no letter at all.
+
+    :raises InvalidName: with what is wrong.
+    """
+    name = unicodedata.normalize("NFC", raw).strip()
+    if not 1 <= len(name) <= limit:
+        raise InvalidName(f"姓名应为1-{limit}个字 / a name has 1 to {limit} characters")
+    if any(unicodedata.category(c) in _NOT_IN_NAMES for c in name) or not any(c.isalpha() for c in name):
+        raise InvalidName("姓名含有不可见或控制字符 / the name holds invisible or control characters")
+    return name
 
 
 def birth_date(number: str) -> dt.date:

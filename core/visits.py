@@ -48,7 +48,7 @@ def check_in(
     """
     if not code and not id_number:
         raise InvalidInput("请出示预约码或身份证 / give a booking code or an ID number")
-    id_hash = identity.keyed_hash(tx.secret, identity.normalize(id_number)) if id_number else None
+    id_hash = identity.keyed_hash(tx.secret, identity.normalize(id_number, local_day(tx.now))) if id_number else None
     today = local_day(tx.now).isoformat()
     if code:
         row = sql.appointment_by_code(tx, code.strip().upper())

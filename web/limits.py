@@ -13,6 +13,7 @@ from collections import OrderedDict
 
 from starlette.requests import HTTPConnection
 
+from core import identity
 from core.clock import Clock
 from core.config import Limits
 from web.errors import ApiError
@@ -60,7 +61,7 @@ class Buckets:
             self.take(f"addr:{kind}:{client_address(conn, self.limits)}", per_minute, 60)
 
     def identity(self, kind: str, id_number: str, per_hour: int) -> None:
-        digest = hashlib.sha256(id_number.strip().upper().encode()).hexdigest()[:32]
+        digest = hashlib.sha256(identity.digits(id_number).encode()).hexdigest()[:32]  # one person, one bucket
         self.take(f"id:{kind}:{digest}", per_hour, 3600)
 
     def device(self, device: str) -> None:
