@@ -35,7 +35,7 @@ from core.errors import (
 )
 from core.hours import local_day
 from core.model import iso
-from core.slots import Override, Slot, bookable, closes_at, day_slots, opens_at
+from core.slots import Override, Slot, bookable, checkin_window, closes_at, day_slots, opens_at
 from core.store import booking as sql
 from core.store import holidays as holiday_sql
 from core.store import queries
@@ -302,6 +302,8 @@ def view(c: Tx | Reader, row: Any) -> dict[str, Any]:
     assert site is not None and service is not None
     people = sql.applicants(c, row["id"])
     ticket = queries.ticket(c, row["ticket"]) if row["ticket"] else None
+    assert service.booking is not None
+    first, last = checkin_window(service.booking, dt.datetime.fromtimestamp(row["start_ts"], TZ))
     return {
         "id": row["id"],
         "code": row["code"],
@@ -314,6 +316,8 @@ def view(c: Tx | Reader, row: Any) -> dict[str, Any]:
         "start": iso(row["start_ts"]),
         "end": iso(row["end_ts"]),
         "status": row["status"],
+        "checkin_from": first.isoformat(),  # the one rule the kiosk enforces (core/slots.py)
+        "checkin_until": last.isoformat(),
         "applicants": [
             {
                 "name": _mask_name(identity.unseal(c.secret, p["name"]) if p["name"] else None),

@@ -160,6 +160,10 @@ BOOKING_JS = {
     "qr_alt": N_("QR code of booking code %(code)s"),
     "applicant_n": N_("Applicant %(n)s"),
     "list_sep": N_(", "),
+    "checkin_window": N_(
+        "Check in at a kiosk in the hall between %(from)s and %(until)s, even if the center opens later: "
+        "press “Appointment check-in” and enter the booking code or your ID number."
+    ),
 }
 
 

@@ -197,8 +197,10 @@ async def kiosk(request: Request) -> Response:
     site, _, device = found
     detail = await hall.store.read(views.site_detail, site.id)
     services = (hall.config.service(s) for s in site.services)
-    checkin = any(s is not None and s.booking is not None for s in services)  # the site takes bookings
-    ctx = {"site": detail, "kiosk": device, "checkin": checkin, "code_keys": CODE_ALPHABET}
+    rules = [s.booking for s in services if s is not None and s.booking is not None]
+    checkin = bool(rules)  # the site takes bookings
+    early = max((b.checkin_early_minutes for b in rules), default=0)
+    ctx = {"site": detail, "kiosk": device, "checkin": checkin, "checkin_early": early, "code_keys": CODE_ALPHABET}
     return render(request, "kiosk.html", ctx, js=KIOSK_JS)
 
 

@@ -313,6 +313,7 @@ function bookingPage() {
     qrFor($("#d-qr"), res.code);
     $("#d-service").textContent = LANG === "en" ? res.service_name_en : res.service_name;
     $("#d-when").textContent = slotWhen(res.start, res.end);
+    $("#d-checkin").textContent = t("checkin_window", { from: hhmm(res.checkin_from), until: hhmm(res.checkin_until) });
     showPeople($("#d-people"), res.applicants);
     $("#d-manage").href = `/book/manage?code=${encodeURIComponent(res.code)}`;
     $("#book-form").reset();

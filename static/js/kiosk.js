@@ -443,7 +443,7 @@ function onIdentity(msg) {
 
 function onScan(msg) {
   if (msg.kind !== "booking") { showMessage(ds("scan_unknown")); return; }
-  if (!CHECKIN || !state.open) return;
+  if (!CHECKIN) return; // open or not: check-in itself says when a booking's window opens
   if (state.screen !== "checkin") ci.start();
   ci.setMode("code");
   $("#ci-code").value = msg.data;

@@ -169,6 +169,8 @@ export function checkin(k) {
   function wireCheckin() {
     scannerInput();
     $("#checkin-start").addEventListener("click", startCheckin);
+    // the closed screen offers check-in too: a booking's window may start before opening
+    $("#checkin-closed").addEventListener("click", startCheckin);
     for (const b of $$(".ci-mode")) b.addEventListener("click", () => setCheckinMode(b.dataset.mode));
     const code = $("#ci-code");
     code.addEventListener("input", () => {
