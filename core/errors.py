@@ -30,6 +30,10 @@ class ImpossibleBirthDate(InvalidIdNumber):
     code = "impossible_birth_date"
 
 
+class InvalidDate(InvalidInput):
+    code = "invalid_date"
+
+
 class InvalidName(InvalidInput):
     code = "invalid_name"
 

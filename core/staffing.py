@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core import stats
+from core import dates, stats
 from core.errors import InvalidInput
 from core.hours import hours_on, local_day, window
 from core.store.db import Reader
@@ -113,10 +113,8 @@ def plan(
     if not 1 <= target_minutes <= 240:
         raise InvalidInput("目标等候时间应在 1-240 分钟 / target must be 1 to 240 minutes", field="target")
     site = site_or_raise(r, site_id)
-    try:
-        last = dt.date.fromisoformat(until) if until else local_day(r.now) - dt.timedelta(days=1)
-    except ValueError:
-        raise InvalidInput("until must be YYYY-MM-DD", field="until") from None
+    today = local_day(r.now)
+    last = dates.parse_day(until, today, field="until", future=0) if until else today - dt.timedelta(days=1)
     planned = next_on(weekday, last)
     opening = window(site, planned)
     days = past_days(r, site.id, planned, weeks, last)

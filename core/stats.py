@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from core import dates
 from core.clock import TZ
 from core.config import Site
 from core.errors import InvalidInput
@@ -94,13 +95,11 @@ class Stats:
 def day_range(from_day: str | None, to_day: str | None, today: dt.date) -> tuple[dt.date, dt.date]:
     """Parse ``from``/``to`` (``YYYY-MM-DD``, inclusive; both default to today).
 
-    :raises InvalidInput: not a date, ``to`` before ``from``, or more than ``MAX_DAYS``.
+    :raises InvalidInput: ``to`` before ``from``, or more than ``MAX_DAYS``.
+    :raises InvalidDate: not a date, in the future, or more than ten years back.
     """
-    try:
-        start = dt.date.fromisoformat(from_day) if from_day else today
-        end = dt.date.fromisoformat(to_day) if to_day else (start if from_day else today)
-    except ValueError:
-        raise InvalidInput("日期格式应为 YYYY-MM-DD / dates must be YYYY-MM-DD", field="from") from None
+    start = dates.parse_day(from_day, today, field="from", future=0) if from_day else today
+    end = dates.parse_day(to_day, today, field="to", future=0) if to_day else (start if from_day else today)
     if end < start:
         raise InvalidInput("结束日期早于开始日期 / to is before from", field="to")
     if (end - start).days + 1 > MAX_DAYS:

@@ -58,7 +58,7 @@ def test_booking_errors(client: TestClient) -> None:
     base = {"site": "registry", "service": "marriage", "start": f"{MONDAY}T09:00:00+08:00"}
     cases = [
         ({**base, "applicants": applicants(HIM)}, 422, "invalid_input"),
-        ({**base, "start": "yesterday", "applicants": applicants(HIM, HER)}, 422, "invalid_input"),
+        ({**base, "start": "yesterday", "applicants": applicants(HIM, HER)}, 422, "invalid_date"),
         ({**base, "start": f"{MONDAY}T09:10:00+08:00", "applicants": applicants(HIM, HER)}, 422, "invalid_slot"),
         ({**base, "start": "2026-08-03T09:00:00+08:00", "applicants": applicants(HIM, HER)}, 422, "outside_horizon"),
         ({**base, "site": "youyi", "service": "general", "applicants": applicants(HIM)}, 409, "not_bookable"),

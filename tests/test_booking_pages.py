@@ -156,7 +156,7 @@ def test_supervisor_sees_the_day_and_gets_a_token_for_overrides(client: TestClie
     html = client.get(f"/admin/appointments?date={MONDAY}&lang=en").text
     row = re.search(r'<tr data-service="marriage">(.*?)</tr>', html, re.S)
     assert row and "09:00–12:00" in row.group(1) and "Changed" in row.group(1) and "29 / 30" in row.group(1)
-    assert client.get("/admin/appointments?date=2026-13-01").status_code == 400
+    assert client.get("/admin/appointments?date=2026-13-01").status_code == 422
     assert "No bookings on this day." in client.get("/admin/appointments?date=2026-05-19&lang=en").text
 
 

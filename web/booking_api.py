@@ -11,9 +11,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core import appointments as ap
-from core import calendar, views, visits
-from core.clock import TZ
+from core import calendar, dates, views, visits
 from core.errors import InvalidInput
+from core.hours import local_day
 from core.store import booking as sql
 from core.store import holidays as holiday_sql
 from core.store.db import Reader, Tx
@@ -24,19 +24,12 @@ from web.auth import STAFF, require
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
-def parse_date(raw: str | None, field: str = "date") -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw or "")
-    except ValueError:
-        raise InvalidInput(f"日期格式应为 YYYY-MM-DD / {field} must be a date YYYY-MM-DD", field=field) from None
+def parse_date(request: Request, raw: str | None, field: str = "date") -> dt.date:
+    return dates.parse_day(raw, local_day(hall(request).clock.now()), field=field)
 
 
-def parse_start(raw: str) -> dt.datetime:
-    try:
-        when = dt.datetime.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput("时间格式无效 / start must be an ISO 8601 time", field="start") from None
-    return (when if when.tzinfo else when.replace(tzinfo=TZ)).astimezone(TZ)
+def parse_start(request: Request, raw: str) -> dt.datetime:
+    return dates.parse_instant(raw, local_day(hall(request).clock.now()))
 
 
 def limit_lookups(request: Request) -> None:
@@ -56,7 +49,7 @@ async def slots(request: Request) -> Response:
       409: {description: not_bookable}
       422: {description: invalid_input}
     """
-    day = parse_date(request.query_params.get("date"))
+    day = parse_date(request, request.query_params.get("date"))
     p = request.path_params
     return JSONResponse(await hall(request).store.read(ap.slots_view, p["site"], p["service"], day))
 
@@ -96,7 +89,7 @@ async def book(request: Request) -> Response:
     for a in req.applicants:
         h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
     people = [ap.Applicant(a.name, a.id_number, a.phone) for a in req.applicants]
-    result = await h.store.write(ap.book, req.site, req.service, parse_start(req.start), people)
+    result = await h.store.write(ap.book, req.site, req.service, parse_start(request, req.start), people)
     return JSONResponse(result, status_code=201)
 
 
@@ -137,7 +130,7 @@ async def reschedule(request: Request) -> Response:
     """
     req = await body.decode(request, body.RescheduleRequest)
     limit_lookups(request)
-    start = parse_start(req.start)
+    start = parse_start(request, req.start)
     return JSONResponse(await hall(request).store.write(ap.reschedule, request.path_params["code"], req.verify, start))
 
 
@@ -187,7 +180,7 @@ async def day_appointments(request: Request) -> Response:
     """
     site_id = request.path_params["site"]
     await require(request, *STAFF, site=site_id)
-    day = parse_date(request.query_params.get("date"))
+    day = parse_date(request, request.query_params.get("date"))
 
     def read(r: Reader) -> dict[str, Any]:
         views.site_or_raise(r, site_id)
@@ -212,7 +205,7 @@ async def set_override(request: Request) -> Response:
     p = request.path_params
     who = await require(request, "supervisor", "admin", site=p["site"])
     req = await body.decode(request, body.SlotOverride)
-    day = parse_date(req.date)
+    day = parse_date(request, req.date)
     if req.capacity is not None and not 0 <= req.capacity <= 500:
         raise InvalidInput("capacity must be between 0 and 500", field="capacity")
     for value in (req.open, req.close):
@@ -251,7 +244,7 @@ async def set_calendar(request: Request) -> Response:
     """
     await require(request, "admin")
     req = await body.decode(request, body.CalendarDay)
-    day = parse_date(req.date)
+    day = parse_date(request, req.date)
 
     def write(tx: Tx) -> dict[str, str]:
         sql.set_calendar_override(tx, day.isoformat(), req.kind, req.note[:200])

@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core import appointments as ap
+from core import dates
 from core.config import Config, Service, Site
 from core.errors import HallError
 from core.hours import local_day
@@ -267,10 +268,11 @@ async def admin_appointments(request: Request) -> Response:
                           "您不属于这个中心 / you do not work at this center" if known
                           else "没有这个服务中心 / unknown site")  # fmt: skip
     raw_day = request.query_params.get("date")
+    today = local_day(hall.clock.now())
     try:
-        day = dt.date.fromisoformat(raw_day) if raw_day else local_day(hall.clock.now())
-    except ValueError:
-        return error_page(request, 400, "日期格式应为 YYYY-MM-DD / the date must be YYYY-MM-DD")
+        day = dates.parse_day(raw_day, today) if raw_day else today
+    except HallError as exc:
+        return error_page(request, 422, exc.message)
     try:
         view = await hall.store.read(_day_view, site, day)
     except HallError as exc:
