@@ -51,6 +51,11 @@ class Matter(Struct, frozen=True, kw_only=True):
     name: str
     name_en: str = ""
     documents: list[str] = []
+    documents_en: list[str] = []  # the same documents in English, in the same order (or none)
+
+    def __post_init__(self) -> None:
+        if self.documents_en and len(self.documents_en) != len(self.documents):
+            raise ValueError(f"guide {self.name!r}: documents_en must list the {len(self.documents)} documents")
 
 
 class Booking(Struct, frozen=True, kw_only=True):
@@ -111,6 +116,7 @@ class SpecialDate(Struct, frozen=True, kw_only=True):
 
     date: str
     name: str
+    name_en: str = ""
     sites: list[str]
     open: str
     close: str

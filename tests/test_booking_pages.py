@@ -71,12 +71,14 @@ def test_the_booking_page_carries_the_next_30_days(client: TestClient) -> None:
                                "parties": 2, "slot_minutes": 30, "checkin_early": 30, "checkin_late": 15}  # fmt: skip
     days = {d["date"]: d for d in data["days"]}
     assert len(days) == 30 and min(days) == "2026-05-14" and max(days) == "2026-06-12"
-    assert days[MONDAY] == {"date": MONDAY, "state": "open", "remaining": 45, "capacity": 45, "special": None}
+    assert days[MONDAY] == {"date": MONDAY, "state": "open", "remaining": 45, "capacity": 45, "special": None,
+                            "special_en": None}  # fmt: skip
     assert days["2026-05-16"]["state"] == "closed"  # Saturday: the registry is closed
+    assert days["2026-05-20"]["special_en"] == "520 (I love you)"
     assert days["2026-05-20"]["special"] == "520 我爱你" and days["2026-05-20"]["remaining"] == 17 * 6
     assert 'id="name-1"' in html and 'id="id-1"' in html and 'id="phone-1"' in html  # both parties
     assert 'id="name-2"' not in html
-    assert "双方居民身份证原件" in html  # the documents to bring, from the service guide
+    assert "双方本人的居民身份证原件" in html  # the documents to bring, from the service guide
     assert 'for="phone-0"' in html  # every field has a label
     one = client.get("/book/registry/counselling").text
     assert 'id="name-0"' in one and 'id="name-1"' not in one

@@ -86,6 +86,7 @@ def days_summary(r: Reader, site: Site, service: Service, first: dt.date, n: int
                 "remaining": remaining,
                 "capacity": sum(s["capacity"] for s in slots),
                 "special": special.name if special else None,
+                "special_en": (special.name_en or special.name) if special else None,
             }
         )
     return out

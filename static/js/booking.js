@@ -67,6 +67,7 @@ function dayButton(day, chosen) {
     closed: t("day_closed"),
     not_bookable: t("day_not_bookable"),
   }[day.state];
+  const special = LANG === "en" ? day.special_en || day.special : day.special;
   const weekday = new Intl.DateTimeFormat(LOCALE, { weekday: "short", timeZone: TZ }).format(noon(day.date));
   const [, m, d] = day.date.split("-").map(Number);
   const short = LANG === "en"
@@ -74,11 +75,11 @@ function dayButton(day, chosen) {
     : `${m}月${d}日`;
   return el("button", {
     type: "button", class: `day day-${day.state}`, disabled: !open, "aria-pressed": chosen === day.date ? "true" : "false",
-    dataset: { date: day.date }, "aria-label": `${dayLabel(day.date)}${day.special ? ` ${day.special}` : ""}, ${status}`,
+    dataset: { date: day.date }, "aria-label": `${dayLabel(day.date)}${special ? ` ${special}` : ""}, ${status}`,
   },
   el("span", { class: "day-week", text: weekday }),
   el("span", { class: "day-date", text: short }),
-  day.special ? el("span", { class: "day-special", text: day.special }) : null,
+  special ? el("span", { class: "day-special", text: special }) : null,
   el("span", { class: "day-status", text: status }));
 }
 
