@@ -202,3 +202,9 @@ class SamePerson(RuleRefused):
 
 class NotAdult(RuleRefused):
     code = "not_adult"
+
+
+class StoreClosed(HallError):
+    """A write after the store was closed (the server is shutting down)."""
+
+    code = "store_closed"

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any, Protocol
 
 from core import estimate, store
@@ -21,7 +22,7 @@ class Ctx(Conn, Protocol):
 
     config: Any
     now: Any
-    memo: dict[Any, Any]
+    memo: MutableMapping[Any, Any]
 
 
 def _counter_ref(c: Ctx, counter_id: str | None) -> dict[str, Any] | None:

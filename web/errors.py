@@ -20,6 +20,7 @@ STATUS: list[tuple[type[e.HallError], int]] = [
     (e.Unauthenticated, 401),
     (e.Forbidden, 403),
     (e.Conflict, 409),
+    (e.StoreClosed, 503),
 ]
 
 

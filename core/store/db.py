@@ -18,12 +18,14 @@ import logging
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from core.clock import Clock
 from core.config import Config
+from core.errors import StoreClosed
 from core.events import Event
 from core.store import schema
 
@@ -52,7 +54,7 @@ class Reader:
     one instant, the secret and the short-lived memo."""
 
     def __init__(
-        self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes, memo: dict[Any, Any]
+        self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes, memo: MutableMapping[Any, Any]
     ) -> None:
         self.conn = conn
         self.config = config
@@ -69,20 +71,34 @@ class Reader:
 
 
 class Tx(Reader):
-    """What a write job sees: a reader inside ``BEGIN IMMEDIATE``, plus ``emit``."""
+    """What a write job sees: a reader inside ``BEGIN IMMEDIATE``, plus ``emit``.
+
+    ``memo`` and ``seqs`` are the job's own layers over the store's: what the job memoises or
+    numbers reaches the store only if the job and then its transaction commit.
+    """
 
     def __init__(
-        self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes, memo: dict[Any, Any]
+        self,
+        conn: sqlite3.Connection,
+        config: Config,
+        now: dt.datetime,
+        secret: bytes,
+        memo: MutableMapping[Any, Any],
+        seqs: MutableMapping[str, int] | None = None,
     ) -> None:
         super().__init__(conn, config, now, secret, memo)
         self.events: list[Event] = []
+        self.seqs: MutableMapping[str, int] = seqs if seqs is not None else {}
 
     def emit(
         self, site: str, type_: str, data: dict[str, Any], *, actor: str = "system", ticket: str | None = None
     ) -> Event:
-        """Append an event to the site's log, numbered in this transaction."""
-        row = self.conn.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM events WHERE site = ?", (site,)).fetchone()
-        event = Event(site, row[0], type_, self.now, data, actor, ticket)
+        """Append an event to the site's log, numbered in this transaction (gap-free per site)."""
+        last = self.seqs.get(site)
+        if last is None:
+            last = self.conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events WHERE site = ?", (site,)).fetchone()[0]
+        self.seqs[site] = last + 1
+        event = Event(site, last + 1, type_, self.now, data, actor, ticket)
         self.conn.execute(
             "INSERT INTO events (site, seq, type, at_ts, actor, ticket, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (site, event.seq, type_, self.now.timestamp(), actor, ticket, json.dumps(data, ensure_ascii=False)),
@@ -119,6 +135,12 @@ class Store:
         self.on_commit = on_commit
         # Short-lived derived values (wait estimates) shared by reads and writes.
         self.memo: dict[Any, Any] = {}
+        # The last event seq per site, as committed (writer thread only); dropped when another
+        # connection committed in the meantime (SQLite's data_version says so).
+        self._seqs: dict[str, int] = {}
+        self._data_version = -1
+        self._closing = threading.Lock()
+        self._closed = False
         schema.migrate(self.path)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._local = threading.local()
@@ -129,9 +151,15 @@ class Store:
 
     # -- writing -------------------------------------------------------------------
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> concurrent.futures.Future[T]:
-        """Queue ``fn(tx, *args, **kwargs)`` for the writer; thread-safe."""
+        """Queue ``fn(tx, *args, **kwargs)`` for the writer; thread-safe.
+
+        :raises StoreClosed: after ``close()``.
+        """
         job = _Job(fn, args, kwargs)
-        self._queue.put(job)
+        with self._closing:
+            if self._closed:
+                raise StoreClosed("服务正在关闭 / the server is shutting down")
+            self._queue.put(job)
         return job.future
 
     def write_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -145,7 +173,7 @@ class Store:
         try:
             while True:
                 job = self._queue.get()
-                if job is None:
+                if job is None:  # close() queues it last: every job before it is done
                     return
                 batch = [job]
                 while len(batch) < MAX_BATCH:
@@ -164,14 +192,22 @@ class Store:
     def _commit(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
         outcomes: list[tuple[_Job, Any, BaseException | None]] = []
         events: list[Event] = []
+        memo: dict[Any, Any] = {}  # what the batch's committed jobs memoised
+        seqs: dict[str, int] = {}  # and numbered
         try:
             conn.execute("BEGIN IMMEDIATE")
+            version = conn.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._data_version:  # another connection wrote: our seqs may be stale
+                self._seqs.clear()
             for job in batch:
-                tx = Tx(conn, self.config, self.clock.now(), self.secret, self.memo)
+                job_memo: dict[Any, Any] = {}
+                job_seqs: dict[str, int] = {}
+                tx = Tx(conn, self.config, self.clock.now(), self.secret, ChainMap(job_memo, memo, self.memo),
+                        ChainMap(job_seqs, seqs, self._seqs))  # fmt: skip
                 conn.execute("SAVEPOINT job")
                 try:
                     result = job.fn(tx, *job.args, **job.kwargs)
-                except Exception as e:  # the job's own error: undo it alone
+                except BaseException as e:  # the job's own error, whatever it is: undo it alone
                     conn.execute("ROLLBACK TO job")
                     conn.execute("RELEASE job")
                     outcomes.append((job, None, e))
@@ -179,8 +215,15 @@ class Store:
                 conn.execute("RELEASE job")
                 outcomes.append((job, result, None))
                 events.extend(tx.events)
+                memo.update(job_memo)
+                seqs.update(job_seqs)
             conn.execute("COMMIT")
-        except Exception as e:  # the commit itself failed: nothing of the batch happened
+            self._data_version = conn.execute("PRAGMA data_version").fetchone()[0]
+            self._seqs.update(seqs)
+            if len(self.memo) > 1000:
+                self.memo.clear()
+            self.memo.update(memo)
+        except BaseException as e:  # the commit itself failed: nothing of the batch happened
             log.exception("write batch failed")
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
@@ -225,7 +268,12 @@ class Store:
         return await asyncio.to_thread(self.read_sync, fn, *args, **kwargs)
 
     def close(self) -> None:
-        self._queue.put(None)
+        """Finish the queued writes and close; later writes raise StoreClosed. Idempotent."""
+        with self._closing:
+            if self._closed:
+                return
+            self._closed = True
+            self._queue.put(None)
         self._thread.join(timeout=30)
         with self._readers_lock:
             for conn in self._readers:
