@@ -23,6 +23,7 @@ TYPES = frozenset(
         "help.requested",
         "evaluation.recorded",  # 好差评 (core/evaluation.py): number, counter, grade; no reason or words
         "evaluation.bad",
+        "notices.updated",  # 温馨提示 of the site's displays (core/notices.py): the lines, nothing personal
     }
 )
 

@@ -14,6 +14,7 @@ from core.config import Site
 from core.errors import UnknownSite
 from core.hours import is_open
 from core.model import PAUSE_REASONS, CounterRow, Ticket, iso
+from core.store import notices as notices_sql
 from core.store.queries import Conn
 
 
@@ -235,5 +236,6 @@ def snapshot(c: Ctx, site_id: str) -> dict[str, Any]:
             "waiting": store.waiting_counts(c, site_id),
             "services": services_view(c, site),
             "recent": recent_calls(c, site_id),
+            "notices": notices_sql.read(c, site_id),
         },
     }

@@ -214,6 +214,10 @@ DISPLAY_JS = {
     "waiting_n": N_("%(n)s waiting"),
     "sound_blocked": N_("Click anywhere to turn on sound"),
     "offline": N_("Connection lost, reconnecting…"),
+    "welcome": N_("Welcome. Please wait for your number to be called."),
+    "calls_of": N_("Calling %(i)s of %(n)s"),
+    "wait_about": N_("about %(n)s min"),
+    "no_wait": N_("No wait"),
 }
 
 

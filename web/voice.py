@@ -85,10 +85,15 @@ def guide_text(key: str, lang: str = "zh", number: str | None = None) -> str:
     return f"Your number is {number}. {en}" if lang == "en" else f"您的号码是{number}号。{zh}"
 
 
-def call_text(number: str, counter_number: int, lang: str = "zh") -> str:
+def call_text(number: str, counter_number: int, lang: str = "zh", *, short: bool = False) -> str:
+    """The spoken call; ``short`` when more calls wait behind it (a burst: the board shows them all)."""
     if lang == "en":
-        return f"Number {number}, please go to counter {counter_number}"
-    return f"请{number}号到{counter_number}号窗口办理"
+        return (
+            f"{number}, counter {counter_number}"
+            if short
+            else f"Number {number}, please go to counter {counter_number}"
+        )
+    return f"{number}号，{counter_number}号窗口" if short else f"请{number}号到{counter_number}号窗口办理"
 
 
 def _number(n: int) -> list[str]:

@@ -302,6 +302,22 @@ def m0006(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0005_display_notices")
+def m0005(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- 温馨提示 on a site's hall displays, set by a supervisor (core/notices.py); display health
+        -- needs no table of its own (device_status of 0003_devices, kind 'display')
+        CREATE TABLE display_notices (
+            site TEXT PRIMARY KEY,
+            lines TEXT NOT NULL,                -- JSON list of the lines, in order
+            by TEXT NOT NULL,
+            at_ts REAL NOT NULL
+        );
+        """
+    )
+
+
 def migrate(path: str | Path) -> None:
     """Apply pending migrations; WAL mode is set once for the file."""
     db = sqlite_utils.Database(path)

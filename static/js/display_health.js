@@ -1,0 +1,49 @@
+// The display reports that it is alive (POST /api/v1/sites/{site}/displays/heartbeat with
+// its device token), so /admin/devices can say whether the hall screen is on. The token
+// arrives once in the URL fragment (#token=..., printed by `make run` and set up like a
+// kiosk), then lives in local storage; a display without one simply does not report.
+const TOKEN_KEY = "display-token";
+const EVERY_MS = 10000;
+
+function captureToken() {
+  const m = location.hash.match(/(?:^#|&)token=([^&]+)/);
+  if (!m) return;
+  window.displayToken = decodeURIComponent(m[1]);
+  try {
+    localStorage.setItem(TOKEN_KEY, window.displayToken);
+  } catch { /* private mode: the token is kept for this page only */ }
+  history.replaceState(null, "", location.pathname + location.search); // not left on screen or in history
+}
+
+function token() {
+  try {
+    return localStorage.getItem(TOKEN_KEY) || window.displayToken || "";
+  } catch {
+    return window.displayToken || "";
+  }
+}
+
+/** Start reporting; ``body[data-health]`` says how it goes (none, ok, refused, failing). */
+export function reportHealth(site) {
+  captureToken();
+  let timer = null;
+  const set = (state) => { document.body.dataset.health = state; };
+  async function beat() {
+    const tok = token();
+    if (!tok) return set("none");
+    try {
+      const res = await fetch(`/api/v1/sites/${encodeURIComponent(site)}/displays/heartbeat`, {
+        method: "POST", headers: { Authorization: `Bearer ${tok}` }, cache: "no-store" });
+      if (res.status === 401 || res.status === 403) {
+        set("refused"); // a wrong or revoked token: retrying cannot help until it is replaced
+        clearInterval(timer);
+        return undefined;
+      }
+      return set(res.ok ? "ok" : "failing");
+    } catch {
+      return set("failing"); // the socket's banner already says the server is unreachable
+    }
+  }
+  beat();
+  timer = setInterval(beat, EVERY_MS);
+}
