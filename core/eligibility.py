@@ -44,7 +44,7 @@ def _distinct(numbers: list[str]) -> None:
     if len(set(numbers)) != len(numbers):
         raise SamePerson(
             "申请人不能是同一人（身份证号码相同） / "
-            "the applicants must be two different people (the ID numbers are the same)",
+            "The applicants must be two different people (the ID numbers are the same)",
             rule="distinct_parties",
             field="id_number",
             applicant=len(numbers) - 1,
@@ -55,7 +55,7 @@ def _sexes(numbers: list[str]) -> None:
     if sorted(identity.is_male(n) for n in numbers) != [False, True]:
         raise NotManAndWoman(
             "结婚登记须由一男一女双方申请（民法典第一千零四十九条；以身份证号码第17位判断） / "
-            "marriage registration is for one man and one woman (Civil Code art. 1049; "
+            "Marriage registration is for one man and one woman (Civil Code art. 1049; "
             "from the 17th digit of the ID numbers)",
             rule="civil_code_1049",
             field="id_number",
@@ -72,7 +72,7 @@ def _too_young(rule: Rule, i: int, number: str, day: dt.date) -> None:
     if rule.man_and_woman:
         raise UnderMarriageAge(
             f"第{i + 1}位申请人（{'男' if male else '女'}）在 {day} 未满{years}周岁：结婚年龄男不得早于二十二周岁，"
-            f"女不得早于二十周岁（民法典第一千零四十七条），最早可预约 {from_} / applicant {i + 1} "
+            f"女不得早于二十周岁（民法典第一千零四十七条），最早可预约 {from_} / Applicant {i + 1} "
             f"({'man' if male else 'woman'}) is under {years} on {day}: the marriage age is 22 for a man and "
             f"20 for a woman (Civil Code art. 1047); the earliest day is {from_}",
             rule="civil_code_1047",
@@ -82,7 +82,7 @@ def _too_young(rule: Rule, i: int, number: str, day: dt.date) -> None:
         )
     raise NotAdult(
         f"第{i + 1}位申请人在 {day} 未满十八周岁：办理婚姻登记须为成年人（民法典第十七条、第十八条），"
-        f"最早可预约 {from_} / applicant {i + 1} is under 18 on {day}: registry services are for adults "
+        f"最早可预约 {from_} / Applicant {i + 1} is under 18 on {day}: registry services are for adults "
         f"(Civil Code art. 17, 18); the earliest day is {from_}",
         rule="civil_code_18",
         field="id_number",
@@ -118,14 +118,14 @@ def check_day(service_id: str, eligible_from: str | None, day: dt.date) -> None:
         raise UnderMarriageAge(
             f"改期后的 {day} 申请人未到法定结婚年龄：男不得早于二十二周岁，"
             f"女不得早于二十周岁（民法典第一千零四十七条），最早可改到 {eligible_from} / "
-            f"on {day} an applicant is under the marriage age (22 for a man, 20 for a woman; Civil Code art. 1047); "
+            f"On {day} an applicant is under the marriage age (22 for a man, 20 for a woman; Civil Code art. 1047); "
             f"the earliest day is {eligible_from}",
             rule="civil_code_1047",
             eligible_from=eligible_from,
         )
     raise NotAdult(
         f"改期后的 {day} 申请人未满十八周岁（民法典第十七条、第十八条），最早可改到 {eligible_from} / "
-        f"on {day} an applicant is under 18 (Civil Code art. 17, 18); the earliest day is {eligible_from}",
+        f"On {day} an applicant is under 18 (Civil Code art. 17, 18); the earliest day is {eligible_from}",
         rule="civil_code_18",
         eligible_from=eligible_from,
     )

@@ -163,8 +163,8 @@ BOOKING_JS = {
     "applicant_n": N_("Applicant %(n)s"),
     "list_sep": N_(", "),
     "checkin_window": N_(
-        "Check in at a kiosk in the hall between %(from)s and %(until)s, even if the center opens later: "
-        "press “Appointment check-in” and enter the booking code or your ID number."
+        "Check in at a kiosk in the hall between %(from)s and %(until)s: press “Appointment check-in” and enter "
+        "the booking code or your ID number."
     ),
 }
 
