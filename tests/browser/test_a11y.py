@@ -183,7 +183,7 @@ def booking_pages(page: Page, hall: Hall, check: Audit) -> None:
     page.locator("#book-submit").click()
     expect(page.locator("#form-error")).to_be_visible()
     check(page, "booking: applicants form with errors")
-    people = [("王五", "110101199001011237", "13700137000"), ("赵六", "110101199202023453", "13600136000")]
+    people = [("王五", "110101199001011237", "13700137000"), ("赵六", "110101199202023445", "13600136000")]
     for i, (name, id_number, phone) in enumerate(people):
         page.locator(f"#name-{i}").fill(name)
         page.locator(f"#id-{i}").fill(id_number)

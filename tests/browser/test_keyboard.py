@@ -91,7 +91,7 @@ def test_booking_by_keyboard(browser: Browser, hall: Hall) -> None:
     tab_to(page, ".slot:not([disabled])")
     page.keyboard.press("Enter")
     expect(page.locator("#form-title")).to_be_focused()
-    people = [("王五", "110101199001011237", "13700137000"), ("赵六", "110101199202023453", "13600136000")]
+    people = [("王五", "110101199001011237", "13700137000"), ("赵六", "110101199202023445", "13600136000")]
     for i, (name, id_number, phone) in enumerate(people):
         for field, value in (("name", name), ("id", id_number), ("phone", phone)):
             tab_to(page, f"#{field}-{i}")

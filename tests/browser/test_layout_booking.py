@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.a11y import Hall, start_hall
+from tests.browser.a11y import Hall, audit, start_hall
 from tests.browser.conftest import PASSWORD
 from tests.browser.layout import VIEWPORTS, Layout
 from tests.live import LiveServer
@@ -66,6 +66,7 @@ def book(page: Page, check: Layout, hall: Hall, lang: str) -> str:
     expect(page.locator("#form-error")).to_contain_text(refusal)
     expect(page.locator("#id-1-error")).to_contain_text(refusal)
     check(page, f"form-law-refusal-{lang}", min_font=MIN_FONT, scrolls=True)
+    assert audit(page, f"law-refusal-{lang}") == []
     fill(page, [him, ("赵小红", id_for("20090101", "024"), her[2])])  # a 17-year-old woman
     page.locator("#book-submit").click()
     expect(page.locator("#id-1-error")).to_contain_text("一千零四十七" if lang == "zh" else "art. 1047")
@@ -169,6 +170,7 @@ def test_holiday_schedule_page_fits_a_desk(browser: Browser, december: LiveServe
     page.locator(".holiday-status button[type=submit]").click()
     expect(page.locator(".holiday-status .badge.ok")).to_be_visible()
     check(page, f"holidays-confirmed-{lang}", min_font=MIN_FONT, scrolls=True)
+    assert audit(page, f"holidays-{lang}") == []  # axe-core, WCAG 2.1 AA
     page.locator(".holiday-status button[type=submit]").click()  # withdraw again for the next language
     page.context.close()
     reader = signed_in(browser, december.base, "sup-r")
