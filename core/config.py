@@ -18,6 +18,7 @@ from core.errors import ConfigError
 Kind = Literal["community", "marriage"]
 NoShowPolicy = Literal["void", "requeue"]
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+MAX_COUNTERS = 12  # per site: what the hall display lays out (docs/display.md)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 
@@ -96,6 +97,7 @@ class Counter(Struct, frozen=True, kw_only=True):
 class Device(Struct, frozen=True, kw_only=True):
     id: str
     name: str = ""
+    name_en: str = ""  # shown in English mode (falls back to ``name``)
 
 
 class Site(Struct, frozen=True, kw_only=True):
@@ -256,6 +258,8 @@ def _check(cfg: Config) -> None:
                 raise ConfigError(f"{path}.services[{j}]: unknown service {sid!r}")
         if not site.counters:
             raise ConfigError(f"{path}.counters: a site needs at least one counter")
+        if len(site.counters) > MAX_COUNTERS:
+            raise ConfigError(f"{path}.counters: at most {MAX_COUNTERS} counters a site (the hall display shows all)")
         numbers: set[int] = set()
         for j, counter in enumerate(site.counters):
             cpath = f"{path}.counters[{j}]"

@@ -153,6 +153,7 @@ def _device_view(r: Reader, d: Any, kind: str, row: Any, printed: dict[str, int]
     return {
         "id": d.id,
         "name": d.name,
+        "name_en": d.name_en,
         "kind": kind,
         "state": state_of(row, now_ts),
         "last_seen": None if seen is None else dt.datetime.fromtimestamp(seen, r.now.tzinfo).isoformat(),

@@ -7,7 +7,8 @@
 const CHIME = "/static/audio/chime.wav";
 const GAP_MS = 700; // after the last call of a burst
 const BUSY_GAP_MS = 250; // between calls while others wait
-const BUSY_RATE = 1.15;
+// Faster while calls wait (Chromium keeps the pitch): 1.2 with one behind, 1.35 with more.
+const rateFor = (waiting) => (waiting >= 2 ? 1.35 : waiting === 1 ? 1.2 : 1);
 const GUARD_MS = 20000; // a clip that never ends or errors does not stop the queue
 
 function play(url, rate, onBlocked) {
@@ -55,7 +56,7 @@ export function voiceQueue({ lang, isCurrent, onSpeak, onBlocked }) {
       last = call;
       onSpeak(call);
       const busy = queue.length > 0;
-      const rate = busy ? BUSY_RATE : 1;
+      const rate = rateFor(queue.length);
       if (!blocked && first) await play(CHIME, rate, block);
       if (!blocked) {
         const q = new URLSearchParams({ number: call.number, counter: String(call.counterNumber), lang });

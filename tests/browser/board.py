@@ -96,6 +96,7 @@ def start_board(tmp: Path) -> Iterator[Board]:
         for k in range(1, n + 1):
             live.cli("user", "add", f"c-{site}-{k}", "--role", "clerk", "--site", site, stdin=PASSWORD + "\n")
     live.cli("user", "add", "sup-w", "--role", "supervisor", "--site", BIG, stdin=PASSWORD + "\n")
+    live.cli("user", "add", "sup-y", "--role", "supervisor", "--site", "youyi", stdin=PASSWORD + "\n")
     kiosk = {s: live.cli("device", "token", f"{s}-k1").split()[-1] for s in SITES}
     display = {s: live.cli("device", "token", f"{s}-d1").split()[-1] for s in SITES}
     live.start()
