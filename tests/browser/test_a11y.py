@@ -152,6 +152,7 @@ def test_every_page_has_no_serious_or_critical_finding(browser: Browser, hall: H
         (f"/admin/followups?site={SITE}", "follow-ups", None),
         (f"/admin/appointments?site={SITE}&date={BOOKING_DAY}", "appointments", None),
         ("/admin/devices", "devices", None),
+        (f"/admin/notices?site={SITE}", "display notices", None),
         ("/admin/accounts", "accounts", None),
     ]:
         sup.goto(f"{hall.base}{path}")

@@ -40,6 +40,7 @@ def test_supervisor_pages_fit_a_desk_screen(browser: Browser, hall: Hall, lang: 
         (f"/admin/followups?site={SITE}", "follow-ups", None),
         (f"/admin/appointments?site={SITE}&date={BOOKING_DAY}", "appointments", None),
         ("/admin/devices", "devices", None),
+        (f"/admin/notices?site={SITE}", "display notices", None),
         ("/admin/accounts", "accounts", None),
     ]:
         sep = "&" if "?" in path else "?"
