@@ -178,3 +178,25 @@ def test_holiday_schedule_page_fits_a_desk(browser: Browser, december: LiveServe
     check(reader, f"holidays-read-only-{lang}", min_font=MIN_FONT, scrolls=True)
     reader.context.close()
     check.assert_clean()
+
+
+def test_the_closed_kiosk_offers_check_in(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """08:40 at the registry (it opens at 09:00): closed, but a 09:00 couple can check in."""
+    live = LiveServer(tmp_path_factory.mktemp("layout-kiosk"), "2026-05-18T08:40:00+08:00")
+    token = live.cli("device", "token", "registry-k1").split()[-1]
+    live.start()
+    check = Layout("kiosk")
+    try:
+        for width, height in VIEWPORTS["kiosk"]:
+            for lang in ("zh", "en"):
+                page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+                page.goto(f"{live.base}/kiosk/registry-k1?lang={lang}#token={token}")
+                expect(page.locator("#screen-closed")).to_be_visible()
+                expect(page.locator("#checkin-closed")).to_be_visible()
+                check(page, f"closed-{lang}", min_font=MIN_FONT)
+                page.locator("#checkin-closed").click()
+                expect(page.locator("#screen-checkin")).to_be_visible()
+                page.context.close()
+    finally:
+        live.stop()
+    check.assert_clean()
