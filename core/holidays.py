@@ -23,7 +23,6 @@ NAMES = {
     "mid_autumn": ("中秋节", "Mid-Autumn Festival"),
     "national": ("国庆节", "National Day"),
 }
-FIRST_RULE_YEAR = 2025  # the 2025 rules (元旦 1, 春节 from 除夕 4, 劳动节 2, 国庆 3)
 
 
 def _solar(s: Solar) -> dt.date:

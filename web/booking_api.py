@@ -79,7 +79,8 @@ async def book(request: Request) -> Response:
       201: {description: "the booking with its code"}
       403: {description: booking_blocked (with until)}
       409: {description: slot_full (with next_free), duplicate_booking, outside_divorce_window}
-      422: {description: invalid_input, invalid_id_number, invalid_phone, invalid_slot, slot_past, outside_horizon}
+      422: {description: "invalid_input, invalid_id_number, invalid_phone, invalid_slot, slot_past,
+        outside_horizon; the law (SPEC 5) under_marriage_age, not_man_and_woman, same_person, not_adult"}
     """
     req = await body.decode(request, body.BookingRequest)
     if len(req.applicants) > 4:
@@ -127,6 +128,8 @@ async def reschedule(request: Request) -> Response:
       200: {description: the moved booking}
       404: {description: appointment_not_found}
       409: {description: slot_full, appointment_closed, outside_divorce_window}
+      422: {description: "invalid_slot, slot_past, outside_horizon; the law on the new day (SPEC 5)
+        under_marriage_age, not_adult"}
     """
     req = await body.decode(request, body.RescheduleRequest)
     limit_lookups(request)
