@@ -15,7 +15,7 @@ from core.store import notices as sql
 from core.store.db import Reader, Tx
 
 MAX_LINES = 5
-MAX_LINE_CHARS = 80
+MAX_LINE_CHARS = 60  # two rows of the board in landscape, three in portrait (docs/display.md)
 MAX_FORM_CHARS = 1000  # what the form may post at all, before it is split into lines
 
 
