@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -106,6 +106,9 @@ class Site(Struct, frozen=True, kw_only=True):
     name_en: str = ""
     kind: Kind
     address: str = ""
+    # Where the site is (WGS84 degrees): kiosks show the nearest centers by straight-line distance.
+    lat: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
+    lon: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
     hours: OpeningHours = OpeningHours()
     services: list[str]
     counters: list[Counter]

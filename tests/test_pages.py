@@ -47,15 +47,24 @@ def test_public_pages_render_in_chinese_first(client: TestClient, path: str) -> 
 
 
 def test_language_switch_is_remembered(client: TestClient) -> None:
-    r = client.get("/kiosk/youyi-k1?lang=en")
+    # a personal screen (the home page, a phone) keeps the choice; the kiosk does not (next test)
+    r = client.get("/?lang=en")
     assert '<html lang="en">' in r.text
-    assert "Please choose a service" in r.text
     assert r.cookies.get("lang") == "en" or client.cookies.get("lang") == "en"
-    r = client.get("/kiosk/youyi-k1")
-    assert '<html lang="en">' in r.text
-    r = client.get("/kiosk/youyi-k1?lang=zh")
-    assert "请选择办理的业务" in r.text
+    assert '<html lang="en">' in client.get("/").text
+    client.get("/?lang=zh")
     assert '<html lang="zh-CN">' in client.get("/").text
+
+
+def test_kiosk_language_is_for_one_resident_only(client: TestClient) -> None:
+    """A kiosk is shared: English for one resident must not become every later resident's kiosk."""
+    r = client.get("/kiosk/youyi-k1?lang=en")
+    assert '<html lang="en">' in r.text and "Please choose a service" in r.text
+    assert "set-cookie" not in r.headers or "lang=" not in r.headers["set-cookie"]
+    assert client.cookies.get("lang") is None
+    client.cookies.set("lang", "en")  # a cookie from another page of the same browser
+    r = client.get("/kiosk/youyi-k1")
+    assert '<html lang="zh-CN">' in r.text and "请选择办理的业务" in r.text
 
 
 def test_kiosk_shows_services_with_appointment_only_disabled(client: TestClient) -> None:

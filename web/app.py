@@ -33,9 +33,11 @@ from web import (
     booking_api,
     device_pages,
     display_api,
+    district_api,
     errors,
     holiday_pages,
     kiosk_link,
+    kiosk_page,
     notice_pages,
     pages,
     supervision,
@@ -194,6 +196,7 @@ def create_app(
         *kiosk_link.api_routes,
         *voice_routes.routes,
         *display_api.routes,
+        *district_api.routes,
     ]
     routes = [
         Mount("/api/v1", routes=api_routes),
@@ -204,6 +207,7 @@ def create_app(
         *notice_pages.routes,
         *account_pages.routes,
         *holiday_pages.routes,
+        *kiosk_page.routes,
         *pages.routes,
     ]
     return Starlette(

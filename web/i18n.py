@@ -4,6 +4,9 @@ The catalogs are ``locale/<locale>/LC_MESSAGES/messages.po``; they are compiled 
 when first needed, so there is no build step. The language comes from ``?lang=zh|en``
 (remembered in the ``lang`` cookie), then the cookie, then Chinese.
 
+A shared device (the hall kiosk, see ``shared_device``) neither reads nor sets the cookie:
+the next resident must not inherit the last one's language, so only ``?lang=`` counts there.
+
 Templates get ``gettext``/``ngettext`` per request in their context (``jinja2.ext.i18n``
 resolves ``_`` and ``{% trans %}`` through the context), so no shared environment is
 mutated per request.
@@ -52,11 +55,20 @@ def catalog(lang: str) -> NullTranslations:
     return Translations(buf)
 
 
+def shared_device(request: Request) -> None:
+    """Mark this request as a shared device's page: no language remembered from or for anyone."""
+    request.state.shared_device = True
+
+
+def _shared(request: Request) -> bool:
+    return bool(getattr(request.state, "shared_device", False))
+
+
 def lang_of(request: Request) -> str:
     asked = request.query_params.get("lang", "")
     if asked in LANGS:
         return asked
-    remembered = request.cookies.get(COOKIE, "")
+    remembered = "" if _shared(request) else request.cookies.get(COOKIE, "")
     return remembered if remembered in LANGS else DEFAULT
 
 
@@ -65,9 +77,9 @@ def translations_for(request: Request) -> NullTranslations:
 
 
 def remember(request: Request, response: Response) -> Response:
-    """Keep an explicit ``?lang=`` choice in a cookie for the next pages."""
+    """Keep an explicit ``?lang=`` choice in a cookie for the next pages (not on a shared device)."""
     asked = request.query_params.get("lang", "")
-    if asked in LANGS and request.cookies.get(COOKIE) != asked:
+    if asked in LANGS and not _shared(request) and request.cookies.get(COOKIE) != asked:
         response.set_cookie(COOKIE, asked, max_age=365 * 86400, samesite="lax", httponly=True)
     return response
 

@@ -1,4 +1,4 @@
-"""HTML pages: landing, kiosk, hall display, phone ticket page, and the QR endpoint.
+"""HTML pages: landing, hall display, phone ticket page, and the QR endpoint.
 
 Pages render server-side with Jinja2 (gettext per request, see web/i18n.py) and load one
 ES module each from /static/js; nothing runs inline (a strict CSP can be added). The
@@ -20,7 +20,6 @@ from starlette.routing import BaseRoute, Route
 from starlette.templating import Jinja2Templates
 
 from core import views
-from core.appointments import CODE_ALPHABET
 from core.errors import NotFound
 from core.store import queries
 from core.store.db import Reader
@@ -151,59 +150,6 @@ async def index(request: Request) -> Response:
     return render(request, "index.html", {"sites": sites, "district": hall.config.district, "links": links})
 
 
-KIOSK_JS = {
-    "waiting_n": N_("%(n)s waiting"),
-    "wait_about": N_("about %(n)s min"),
-    "appointment_only": N_("Appointment only"),
-    "page_of": N_("Page %(page)s of %(pages)s"),
-    "more_services": N_("More services"),
-    "id_optional": N_("ID number (optional)"),
-    "id_required": N_("ID number (required for this service)"),
-    "id_invalid": N_("This ID number is not valid. Please check it."),
-    "id_needed": N_("Please enter your ID number for this service."),
-    "no_token": N_("This kiosk is not set up yet (no device token). Please ask the staff."),
-    "help_sent": N_("A member of staff is on the way."),
-    "existing": N_("You already hold a ticket for this service: here it is again."),
-    "people_ahead": N_("%(n)s ahead"),
-    "priority_elderly": N_("Green channel: senior"),
-    "priority_disabled": N_("Green channel: disability"),
-    "priority_pregnant": N_("Green channel: pregnancy"),
-    "priority_military": N_("Green channel: military"),
-    "qr_alt": N_("QR code to follow this ticket on a phone"),
-    "list_sep": N_(", "),
-    "counters_list": N_("Counters %(list)s"),
-    # appointment check-in
-    "priority_appointment": N_("Appointment: checked in"),
-    "ci_code_shape": N_("A booking code has 8 letters and digits."),
-    "ci_need_id": N_("Please enter your ID number."),
-    "ci_each_person": N_("Each applicant, please enter your own ID number: %(list)s"),
-    "ci_next_person": N_("The other party, please swipe your ID card or enter your ID number: %(id)s"),
-    "ci_checked": N_("Checked in: %(list)s"),
-    "ci_booking": N_("%(service)s, %(time)s"),
-    "ci_too_early": N_("It is too early to check in. Please come back from %(time)s."),
-    "ci_too_late_walk_in": N_("The check-in time for this booking has passed. You can take a normal number instead."),
-    "ci_too_late": N_("The check-in time for this booking has passed. Please call a member of staff."),
-    "ci_closed": N_("This booking is cancelled or already used. Please call a member of staff if this is wrong."),
-    "ci_choose_service": N_("Please choose the service to take a normal number."),
-}
-
-
-async def kiosk(request: Request) -> Response:
-    hall = hall_of(request)
-    kiosk_id = request.path_params["kiosk_id"]
-    found = hall.config.device(kiosk_id)
-    if found is None or found[1] != "kiosk":
-        return error_page(request, 404, "没有这台自助机 / unknown kiosk")
-    site, _, device = found
-    detail = await hall.store.read(views.site_detail, site.id)
-    services = (hall.config.service(s) for s in site.services)
-    rules = [s.booking for s in services if s is not None and s.booking is not None]
-    checkin = bool(rules)  # the site takes bookings
-    early = max((b.checkin_early_minutes for b in rules), default=0)
-    ctx = {"site": detail, "kiosk": device, "checkin": checkin, "checkin_early": early, "code_keys": CODE_ALPHABET}
-    return render(request, "kiosk.html", ctx, js=KIOSK_JS)
-
-
 DISPLAY_JS = {
     "state_open": N_("Open"),
     "state_closed": N_("Closed"),
@@ -269,7 +215,6 @@ def _routes() -> list[BaseRoute]:
 
     return [
         Route("/", index, name="index"),
-        Route("/kiosk/{kiosk_id}", kiosk, name="kiosk"),
         Route("/display/{site_id}", display, name="display"),
         Route("/t/{ticket_id}", ticket, name="ticket"),
         Route("/qr.svg", qr_svg, name="qr"),

@@ -30,61 +30,6 @@ class VoiceUnavailable(RuntimeError):
     """espeak-ng is missing or failed to synthesise."""
 
 
-# Kiosk voice guidance (elder mode): a fixed set of sentences, one per step, never free text.
-GUIDE: dict[str, tuple[str, str]] = {
-    "elder": (
-        "已进入长辈模式。请选择要办理的业务。需要帮助，请按屏幕下方的呼叫工作人员。",
-        "Elder mode is on. Please choose a service. For help, press Call staff at the bottom of the screen.",
-    ),
-    "services": ("请选择要办理的业务。", "Please choose a service."),
-    "details": (
-        "请把身份证放在读卡器上，或者输入身份证号码，然后按取号。",
-        "Place your ID card on the reader or type your ID number, then press Take a number.",
-    ),
-    "priority": (
-        "如果您需要优先办理，请选择一项。不需要，请按返回。",
-        "If you need priority service, choose one. Otherwise press Back.",
-    ),
-    "checkin": (
-        "请输入预约码，或者输入身份证号码，然后按签到。",
-        "Type your booking code or your ID number, then press Check in.",
-    ),
-    "checkin_next": (
-        "请另一方刷身份证，或者输入身份证号码。",
-        "The other party, please read your ID card or type your ID number.",
-    ),
-    "result": (
-        "取号成功。请取走号票，留意大厅屏幕和叫号广播。",
-        "Here is your number. Please take your ticket and listen for your number.",
-    ),
-    "timeout": ("您还需要更多时间吗？需要，请按延长时间。", "Do you need more time? Press More time."),
-    "help": ("已经通知工作人员，请在这里稍候。", "A member of staff is on the way. Please wait here."),
-    "problem": (
-        "请看屏幕上的提示，或者按呼叫工作人员。",
-        "Please read the message on the screen, or press Call staff.",
-    ),
-    "closed": (
-        "本中心现在休息，请在办公时间再来。",
-        "The center is closed now. Please come back during opening hours.",
-    ),
-}
-_TICKET = re.compile(r"^[A-Z]\d{1,5}$")
-
-
-def guide_text(key: str, lang: str = "zh", number: str | None = None) -> str:
-    """The guidance sentence ``key``; for ``result``, a ticket number (``A001``) may lead it.
-
-    :raises KeyError: an unknown key.
-    :raises ValueError: a number that is not a ticket number.
-    """
-    zh, en = GUIDE[key]
-    if number is None:
-        return en if lang == "en" else zh
-    if key != "result" or not _TICKET.match(number):
-        raise ValueError("number must be a ticket number such as A001, for the result sentence only")
-    return f"Your number is {number}. {en}" if lang == "en" else f"您的号码是{number}号。{zh}"
-
-
 def call_text(number: str, counter_number: int, lang: str = "zh", *, short: bool = False) -> str:
     """The spoken call; ``short`` when more calls wait behind it (a burst: the board shows them all)."""
     if lang == "en":

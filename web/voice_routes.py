@@ -1,7 +1,8 @@
 """Offline voice under /api/v1/voice: the display's call sentences and the kiosk's guidance.
 
 Both speak only fixed sentences: a call built from a ticket number and a counter number, or
-one of the guidance sentences of ``web.voice.GUIDE`` (chosen by key). Never free text.
+one of the guidance sentences of ``web.guide.GUIDE`` (chosen by key: the sentence the kiosk
+shows in that state). Never free text.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from starlette.routing import Route
 
 from core.errors import InvalidInput, NotFound
 from web.errors import error_response
-from web.voice import GUIDE, VoiceUnavailable, call_text, guide_text
+from web import guide
+from web.voice import VoiceUnavailable, call_text
 
 LANGS = ("zh", "en")
 
@@ -55,8 +57,10 @@ async def voice_guide(request: Request) -> Response:
     """
     summary: A kiosk guidance sentence (elder mode) as WAV, made offline; key from a fixed list
     description: >
-      Keys: elder, services, details, priority, checkin, checkin_next, result, timeout, help,
-      problem, closed. ``number`` (a ticket number such as A001) is allowed with ``result`` only.
+      Keys: those of web/guide.py (elder, start, services, details, details_typing, priority,
+      checkin, checkin_next, checkin_next_typing, result_printing, result_printed,
+      result_fallback, result_shown, timeout, help, problem, closed, guide_pick, guide, nearby).
+      ``number`` (a ticket number such as A001) is allowed with the result_* keys only.
     responses:
       200: {description: audio/wav}
       404: {description: not_found (unknown key)}
@@ -66,14 +70,14 @@ async def voice_guide(request: Request) -> Response:
     key = request.path_params["key"]
     lang = request.query_params.get("lang", "zh")
     number = request.query_params.get("number")
-    if key not in GUIDE:
+    if key not in guide.GUIDE:
         raise NotFound("没有这句语音提示 / no such guidance sentence")
     if lang not in LANGS:
         raise InvalidInput("lang must be zh or en", field="lang")
     try:
-        text = guide_text(key, lang, number)
+        text = guide.text(key, lang, number)
     except ValueError:
-        raise InvalidInput("number must be a ticket number such as A001, with key result", field="number") from None
+        raise InvalidInput("number must be a ticket number such as A001, with a result key", field="number") from None
     return await _wav(request, text)
 
 
