@@ -208,3 +208,21 @@ class StoreClosed(HallError):
     """A write after the store was closed (the server is shutting down)."""
 
     code = "store_closed"
+
+
+class HelpNotFound(NotFound):
+    code = "help_not_found"
+
+
+class HelpTaken(Conflict):
+    """Someone else claimed the help request first; ``claimed_by`` says who (staff only)."""
+
+    code = "help_taken"
+
+
+class HelpClosed(Conflict):
+    code = "help_closed"
+
+
+class TooManyHelpRequests(Conflict):
+    code = "too_many_help_requests"

@@ -20,12 +20,18 @@ TYPES = frozenset(
         "ticket.expired",
         "ticket.reinstated",
         "counter.updated",
-        "help.requested",
+        "help.requested",  # 帮办 (core/help_requests.py): id, kiosk, status; who claimed: staff sockets only
+        "help.claimed",
+        "help.closed",
         "evaluation.recorded",  # 好差评 (core/evaluation.py): number, counter, grade; no reason or words
         "evaluation.bad",
         "notices.updated",  # 温馨提示 of the site's displays (core/notices.py): the lines, nothing personal
     }
 )
+
+
+# Events whose actor (a staff member's name) staff sockets are told, never public ones.
+STAFF_NAMED = frozenset({"help.claimed", "help.closed"})
 
 
 @dataclass(frozen=True)
@@ -42,3 +48,12 @@ class Event:
 
     def public(self) -> dict[str, Any]:
         return {"seq": self.seq, "type": self.type, "site": self.site, "at": self.at.isoformat(), "data": self.data}
+
+    def staff(self) -> dict[str, Any] | None:
+        """The event for staff sockets when it differs from the public one: a help request's
+        staff member by name (``by``). None when staff see the public event."""
+        if self.type not in STAFF_NAMED:
+            return None
+        out = self.public()
+        out["data"] = {**self.data, "by": self.actor}
+        return out

@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core import evaluation, store
+from core import calling, evaluation, help_requests, store
+from core.calling import Candidate
 from core.hours import local_day
-from core.model import iso
+from core.model import Ticket, iso
 from core.store import evaluation as sql_eval
 from core.store import stats as sql
 from core.store.db import Reader
@@ -39,13 +40,27 @@ def _counters(r: Reader, site_id: str) -> list[dict[str, Any]]:
     return out
 
 
+def in_calling_order(waiting: list[Ticket], now_ts: float) -> list[Ticket]:
+    """The waiting tickets in the order the calling rule takes them (core/calling.sort_key),
+    site-wide: no counter's service preference."""
+    keyed = {
+        t.id: calling.sort_key(
+            Candidate(t.id, t.number, t.service, t.priority, t.arrived_ts, t.rank_ts, bool(t.front), t.front_ts,
+                      t.due_ts, t.target_counter, bool(t.requeued)),
+            now_ts,
+            [],
+        )
+        for t in waiting
+    }  # fmt: skip
+    return sorted(waiting, key=lambda t: keyed[t.id])
+
+
 def hall_view(r: Reader, site_id: str) -> dict[str, Any]:
     """Everything the supervisors' hall page starts from, read in one snapshot."""
     site = site_or_raise(r, site_id)
     today = local_day(r.now)
     start = dt.datetime(today.year, today.month, today.day, tzinfo=r.now.tzinfo).timestamp()
     waiting = store.waiting_list(r, site.id, None, limit=WAITING_LIMIT)
-    first_today = sql.first_seq_at(r, site.id, start)
     ratings = evaluation.bad_ratings(r, site.id, start, start + 86400, bad_only=False)
     return {
         "site": site_summary(r, site),
@@ -63,8 +78,9 @@ def hall_view(r: Reader, site_id: str) -> dict[str, Any]:
                 "requeued": bool(t.requeued),
                 "transfers": t.transfers,
                 "target_counter": t.target_counter,
+                "due_at": iso(t.due_ts),
             }
-            for t in sorted(waiting, key=lambda t: (t.arrived_ts, t.number))
+            for t in in_calling_order(waiting, r.now.timestamp())
         ],
         "bad": [x for x in ratings if x["grade"] in evaluation.BAD],
         "ratings_today": {
@@ -72,10 +88,7 @@ def hall_view(r: Reader, site_id: str) -> dict[str, Any]:
             "satisfied": sum(x["grade"] in evaluation.SATISFIED for x in ratings),
             "bad": sum(x["grade"] in evaluation.BAD for x in ratings),
         },
-        "help": [
-            {"seq": h["seq"], "at": iso(h["at_ts"]), "kiosk": h["kiosk"], "kiosk_name": h["name"]}
-            for h in sql.help_requests(r, site.id, first_today)
-        ],
+        "help": help_requests.of_today(r, site.id),
         "devices": [
             {
                 "device": d["device"],

@@ -446,11 +446,14 @@ def test_live_feed_reconnects_and_skips_own_events(own_server: Server) -> None:
 
 def live_session(server: Server, stdin: IO[str], out: Lines) -> None:
     out.wait_for("» 等候 / waiting: 综合受理 0 · 社保医保 0")  # the feed's snapshot arrived
-    http("POST", f"{server.base}/api/v1/sites/youyi/help", {}, server.kiosk)
+    _, asked = http("POST", f"{server.base}/api/v1/sites/youyi/help", {}, server.kiosk)
     out.wait_for("» 帮办请求 / help requested: 1号自助机")
     # the same clerk acts at this counter from elsewhere (the web page): shown live
     server.take()
     _, login = http("POST", f"{server.base}/api/v1/auth/token", {"username": "clerk1", "password": PASSWORD})
+    # the clerk helps and closes the request: the kiosk's next press is a new request
+    help_url = f"{server.base}/api/v1/sites/youyi/help/{asked['help']['id']}/close"
+    assert http("POST", help_url, None, login["token"])[0] == 200
     assert http("POST", f"{server.base}/api/v1/counters/youyi-1/call-next", None, login["token"])[0] == 200
     out.wait_for("» 叫号 / called: A001 (综合受理)")
     # the server restarts: the client says so, reconnects with since and misses nothing

@@ -155,27 +155,6 @@ async def get_ticket(request: Request) -> Response:
     return JSONResponse(await hall(request).store.read(read, request.path_params["id"], base_url(request)))
 
 
-async def request_help(request: Request) -> Response:
-    """
-    summary: A kiosk asks for a member of staff (帮办)
-    responses:
-      202: {description: staff alerted}
-    """
-    site_id = request.path_params["site"]
-    who = await require(request, "kiosk", *STAFF, site=site_id)
-    await body.decode(request, body.Help)
-    kiosk = who.name if who.is_device else None
-    found = hall(request).config.device(kiosk) if kiosk else None
-    name = found[2].name if found else ""
-
-    def write(tx: Any) -> None:
-        views.site_or_raise(tx, site_id)
-        tx.emit(site_id, "help.requested", {"kiosk": kiosk, "kiosk_name": name}, actor=who.name)
-
-    await hall(request).store.write(write)
-    return JSONResponse({"status": "staff_alerted"}, status_code=202)
-
-
 # -- counters --------------------------------------------------------------------------
 def counter_site(request: Request) -> str:
     found = hall(request).config.counter(request.path_params["counter"])
@@ -369,7 +348,6 @@ routes = [
     Route("/sites/{site}", site_detail),
     Route("/sites/{site}/services", site_services),
     Route("/sites/{site}/tickets", issue_ticket, methods=["POST"]),
-    Route("/sites/{site}/help", request_help, methods=["POST"]),
     Route("/tickets/{id}", get_ticket),
     Route("/counters/{counter}", get_counter),
     Route("/counters/{counter}/open", counter_action(counters.open_counter), methods=["POST"]),

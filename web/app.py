@@ -35,6 +35,7 @@ from web import (
     display_api,
     district_api,
     errors,
+    help_api,
     holiday_pages,
     kiosk_link,
     kiosk_page,
@@ -191,6 +192,7 @@ def create_app(
 
     api_routes = [
         *api.routes,
+        *help_api.routes,
         *booking_api.routes,
         *supervision.routes,
         *kiosk_link.api_routes,

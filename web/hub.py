@@ -19,8 +19,9 @@ QUEUE_SIZE = 256
 
 
 class Subscriber:
-    def __init__(self, site: str) -> None:
+    def __init__(self, site: str, staff: bool = False) -> None:
         self.site = site
+        self.staff = staff  # a signed-in staff member of the site: sees Event.staff() where it differs
         self.queue: asyncio.Queue[tuple[int, str] | None] = asyncio.Queue(QUEUE_SIZE)
         self.overflowed = False
 
@@ -46,8 +47,8 @@ class Hub:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.published = 0
 
-    def subscribe(self, site: str) -> Subscriber:
-        sub = Subscriber(site)
+    def subscribe(self, site: str, staff: bool = False) -> Subscriber:
+        sub = Subscriber(site, staff)
         self._subs[site].add(sub)
         return sub
 
@@ -63,9 +64,11 @@ class Hub:
         """Fan out committed events, in commit order. Call on the event loop."""
         for event in events:
             text = json.dumps(event.public(), ensure_ascii=False, separators=(",", ":"))
+            named = event.staff()
+            staff_text = text if named is None else json.dumps(named, ensure_ascii=False, separators=(",", ":"))
             self.published += 1
             for sub in tuple(self._subs.get(event.site, ())):
-                sub.offer(event.seq, text)
+                sub.offer(event.seq, staff_text if sub.staff else text)
 
     def publish_threadsafe(self, events: list[Event]) -> None:
         """Called by the writer thread after a commit: hands the events to the loop in order."""

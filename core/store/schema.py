@@ -318,6 +318,28 @@ def m0005(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0007_help_requests")
+def m0007(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- 帮办: a kiosk's call for staff, open -> claimed (by one named staff member) -> closed
+        -- (core/help_requests.py); the names are staff accounts, never a resident's
+        CREATE TABLE help_requests (
+            id INTEGER PRIMARY KEY,
+            site TEXT NOT NULL,
+            kiosk TEXT,                         -- the device, or NULL when staff raised it
+            kiosk_name TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'claimed', 'closed')),
+            opened_ts REAL NOT NULL,
+            claimed_by TEXT,
+            claimed_ts REAL,
+            closed_by TEXT,
+            closed_ts REAL
+        );
+        CREATE INDEX help_requests_site ON help_requests (site, status, opened_ts);
+        """
+    )
+
 def migrate(path: str | Path) -> None:
     """Apply pending migrations; WAL mode is set once for the file."""
     db = sqlite_utils.Database(path)

@@ -65,34 +65,6 @@ def evaluations(c: Conn, site: str, from_ts: float, to_ts: float) -> list[Any]:
     )
 
 
-def first_seq_at(c: Conn, site: str, ts: float) -> int:
-    """The first event of a site at or after ``ts``, by binary search on the log.
-
-    Assumes times grow with ``seq`` (one clock, one writer): good for "today's" lists on the
-    live hall page, where an approximate start is harmless. Statistics scan by time instead.
-    """
-    hi = int(c.one("SELECT COALESCE(MAX(seq), 0) FROM events WHERE site = ?", (site,))[0])
-    lo = 1
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        row = c.one("SELECT at_ts FROM events WHERE site = ? AND seq = ?", (site, mid))
-        if row is not None and float(row[0]) < ts:
-            lo = mid + 1
-        else:
-            hi = mid - 1
-    return lo
-
-
-def help_requests(c: Conn, site: str, since_seq: int, limit: int = 20) -> list[Any]:
-    return list(
-        c.execute(
-            "SELECT seq, at_ts, json_extract(data, '$.kiosk') AS kiosk, json_extract(data, '$.kiosk_name') AS name "
-            "FROM events WHERE site = ? AND seq >= ? AND type = 'help.requested' ORDER BY seq DESC LIMIT ?",
-            (site, since_seq, limit),
-        )
-    )
-
-
 def device_status(c: Conn, site: str) -> list[Any]:
     return list(
         c.execute(
