@@ -4,7 +4,7 @@
 // now (turning through them when several are), the tiles show every counter, so a call is on
 // the board the moment it is made and leaves it when the ticket is finished, transferred or the
 // counter pauses. The voice (display_voice.js) follows the same model. See docs/display.md.
-import { $, el, formatTime, LANG, readJSON, runClock, serverNow, siteSocket, t } from "./common.js";
+import { $, el, LANG, readJSON, runClock, serverNow, siteSocket, t } from "./common.js";
 import { reportHealth } from "./display_health.js";
 import { voiceQueue } from "./display_voice.js";
 
@@ -86,9 +86,7 @@ function applyState(ev) {
     const c = model.counters.get(tk.counter.id);
     if (c) c.current = tk;
   } else if (tk && LEAVING.has(ev.type)) {
-    // The counter that acted lets the ticket go; any other counter still showing it does too.
-    const by = data.by_counter && model.counters.get(data.by_counter.id);
-    if (by && by.current && by.current.number === tk.number) by.current = null;
+    // The ticket has left its counter (finished, transferred, missed): no tile or banner keeps it.
     for (const c of model.counters.values()) if (c.current && c.current.number === tk.number) c.current = null;
   }
   if (data.waiting) setWaiting(data.waiting);
@@ -185,8 +183,7 @@ function renderRecent() {
   $("#recent").replaceChildren(...list.map((c) => el("li", { class: keyOf(c.counterId, c.number) === model.shown ? "newest" : "",
     dataset: { seq: c.seq } },
   el("span", { class: "r-number", text: c.number }),
-  el("span", { class: "r-counter", text: t("counter_n", { n: c.counterNumber }) }),
-  el("time", { class: "r-time", datetime: c.at, text: c.at ? formatTime(new Date(c.at)) : "" }))));
+  el("span", { class: "r-counter", text: t("counter_n", { n: c.counterNumber }) }))));
   fitRecent();
 }
 
@@ -231,7 +228,6 @@ function setNotices(lines) {
 function renderNotice() {
   const box = $("#notices");
   box.hidden = !model.notices.length;
-  document.body.classList.toggle("has-notices", !box.hidden);
   if (box.hidden) return;
   const p = $("#notices-text");
   p.textContent = model.notices[noticeIndex % model.notices.length]; // text, never HTML

@@ -26,22 +26,25 @@ function token() {
 /** Start reporting; ``body[data-health]`` says how it goes (none, ok, refused, failing). */
 export function reportHealth(site) {
   captureToken();
-  let timer = null;
+  const url = `/api/v1/sites/${encodeURIComponent(site)}/displays/heartbeat`;
   const set = (state) => { document.body.dataset.health = state; };
+  let timer = null;
   async function beat() {
     const tok = token();
-    if (!tok) return set("none");
+    if (!tok) {
+      set("none");
+      return;
+    }
     try {
-      const res = await fetch(`/api/v1/sites/${encodeURIComponent(site)}/displays/heartbeat`, {
-        method: "POST", headers: { Authorization: `Bearer ${tok}` }, cache: "no-store" });
+      const res = await fetch(url, { method: "POST", headers: { Authorization: `Bearer ${tok}` }, cache: "no-store" });
       if (res.status === 401 || res.status === 403) {
         set("refused"); // a wrong or revoked token: retrying cannot help until it is replaced
         clearInterval(timer);
-        return undefined;
+        return;
       }
-      return set(res.ok ? "ok" : "failing");
+      set(res.ok ? "ok" : "failing");
     } catch {
-      return set("failing"); // the socket's banner already says the server is unreachable
+      set("failing"); // the socket's banner already says the server is unreachable
     }
   }
   beat();
