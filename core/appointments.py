@@ -164,6 +164,21 @@ def _check_applicants(
     return out, eligibility.check(service.id, numbers, day)
 
 
+def _refuse_duplicate(tx: Tx, person: dict[str, Any], held: Any) -> None:
+    """Refuse a second booking without telling a stranger who holds what: who holds it and the
+    held code's first letters are said only when the phone typed for that applicant is the one on
+    the held booking (the person, most likely); anyone who only knows an ID number learns less.
+
+    :raises DuplicateBooking: always.
+    """
+    if any(q["phone_hash"] == person["phone_hash"] for q in sql.applicants(tx, held["id"])):
+        raise DuplicateBooking(
+            f"{person['id_masked']} 已有该业务的预约 / already holds a booking for this service",
+            held_code=held["code"][:2] + "******",
+        )
+    raise DuplicateBooking("有申请人已有该业务的有效预约 / an applicant already holds a booking for this service")
+
+
 def _check_blocked(tx: Tx, people: list[dict[str, Any]]) -> None:
     rule = tx.config.policy.booking_no_show
     since = tx.now - dt.timedelta(days=rule.within_days)
@@ -232,11 +247,7 @@ def book(tx: Tx, site_id: str, service_id: str, start: dt.datetime, people: list
     checked, eligible_from = _check_applicants(tx, service, people, slot.start.date())
     for p in checked:
         if (held := sql.active_for_identity(tx, service.id, p["id_hash"])) is not None:
-            raise DuplicateBooking(
-                f"{p['id_masked']} 已有该业务的预约 / already holds a booking for this service",
-                held_code=held["code"][:2] + "******",
-                applicant=checked.index(p),
-            )
+            _refuse_duplicate(tx, p, held)
     _check_blocked(tx, checked)
     case_id = _divorce_case_for(tx, site, checked, slot.start.date()) if service.id == "divorce-issue" else None
     _take(tx, site, service, slot)
@@ -282,6 +293,20 @@ def _notify(tx: Tx, appointment_id: str, kind: str, before: dt.datetime | None =
         if kind != "booking.cancelled":
             due = max(now, reminder.timestamp())
             sql.enqueue(tx, "booking.reminder", payload, due, now, appointment=appointment_id, phone=p["phone"])
+
+
+def warn_guessed(tx: Tx, code: str) -> None:
+    """Tell the applicants of ``code`` (if it exists) that it was locked after wrong verifications."""
+    row = sql.appointment_by_code(tx, code.strip().upper())
+    if row is None:
+        return
+    site = tx.config.site(row["site"])
+    assert site is not None
+    now = tx.now.timestamp()
+    for p in sql.applicants(tx, row["id"]):
+        if p["phone"]:
+            sql.enqueue(tx, "booking.guessed", {"code": row["code"], "site": site.name}, now, now,
+                        appointment=row["id"], phone=p["phone"])  # fmt: skip
 
 
 # -- lookup, cancel, reschedule ----------------------------------------------------------

@@ -25,6 +25,8 @@ TEXTS = {
     "booking.rescheduled": "【{site}】您的{service}预约（{code}）已由{before}改到{start}，原时间作废。",
     "booking.cancelled": "【{site}】您{start}的{service}预约（{code}）已取消。如非本人操作，请致电登记处。",
     "booking.reminder": "【{site}】提醒：您明天{start}预约了{service}，请携带证件按时到达。预约码{code}。",
+    "booking.guessed": "【{site}】有人多次用错误的验证信息操作您的预约（{code}），该预约已暂时锁定。"
+    "如非本人操作，预约不受影响；如有疑问请致电登记处。",
     "booking.no_show": "您的预约（{code}）未按时签到，已记爽约一次。多次爽约将暂停预约。",
     "turn.near": "【{site}】您的{number}号前面还有{ahead}人，请到大厅等候叫号。",
     # to the site's supervisors (core/evaluation.py): no phone of a resident, no reason text

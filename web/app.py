@@ -47,6 +47,7 @@ from web import (
 )
 from web.auth import TokenCache
 from web.demo import Demo, walkins
+from web.guesses import CodeGuard
 from web.headers import SecurityHeaders
 from web.hub import Hub
 from web.kiosk_link import KioskLinks
@@ -95,6 +96,7 @@ class Hall:
         self.tokens = TokenCache(self.store)
         self.limits = Buckets(clock, config.limits)
         self.logins = LoginGuard(self.limits)
+        self.guesses = CodeGuard(clock)
         self.voice = Voice()
         self.kiosks = KioskLinks(self.store, config)
         self.sink: notify.Sink = notify.LogSink(db_path.parent / "notifications.log", clock)

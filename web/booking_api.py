@@ -20,6 +20,7 @@ from core.store.db import Reader, Tx
 from web import body, kiosk_link
 from web.api import base_url, hall, limit_caller
 from web.auth import STAFF, require
+from web.guesses import verified
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -105,7 +106,8 @@ async def lookup(request: Request) -> Response:
     """
     code, verify = request.path_params["code"], request.query_params.get("verify", "")
     limit_lookups(request)
-    return JSONResponse(await hall(request).store.read(ap.lookup, code, verify))
+    h = hall(request)
+    return JSONResponse(await verified(h, code, lambda: h.store.read(ap.lookup, code, verify)))
 
 
 async def cancel(request: Request) -> Response:
@@ -118,7 +120,8 @@ async def cancel(request: Request) -> Response:
     """
     req = await body.decode(request, body.Verify)
     limit_lookups(request)
-    return JSONResponse(await hall(request).store.write(ap.cancel, request.path_params["code"], req.verify))
+    h, code = hall(request), request.path_params["code"]
+    return JSONResponse(await verified(h, code, lambda: h.store.write(ap.cancel, code, req.verify)))
 
 
 async def reschedule(request: Request) -> Response:
@@ -134,7 +137,8 @@ async def reschedule(request: Request) -> Response:
     req = await body.decode(request, body.RescheduleRequest)
     limit_lookups(request)
     start = parse_start(request, req.start)
-    return JSONResponse(await hall(request).store.write(ap.reschedule, request.path_params["code"], req.verify, start))
+    h, code = hall(request), request.path_params["code"]
+    return JSONResponse(await verified(h, code, lambda: h.store.write(ap.reschedule, code, req.verify, start)))
 
 
 async def check_in(request: Request) -> Response:

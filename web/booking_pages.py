@@ -138,6 +138,10 @@ BOOKING_JS = {
         "%(who)s already holds a booking for this service (code %(code)s). To change it, look it up "
         "and reschedule or cancel it."
     ),
+    "duplicate_someone": N_(
+        "One of the applicants already holds a booking for this service. Look it up with its code, or ask at the "
+        "registry."
+    ),
     "duplicate_plain": N_(
         "%(who)s already holds a booking for this service. To change it, look it up and reschedule or cancel it."
     ),

@@ -29,11 +29,12 @@ from core import appointments, devices
 from core.accounts import Principal
 from core.config import Config
 from core.devices import CardIdentity, CodeResolver, NoResolver
-from core.errors import HallError
+from core.errors import AppointmentNotFound, HallError
 from core.store.db import Store
 from web import body
 from web.auth import require
 from web.errors import ApiError
+from web.guesses import verified
 
 log = logging.getLogger("hall.kiosks")
 IDENTITY_SECONDS = 120.0
@@ -235,9 +236,8 @@ async def print_slip(request: Request) -> Response:
     if req.kind == "guide":
         slip = devices.guide_slip(hall.config, now, who.site, req.service or "", req.matter)
     else:
-        appointments_view = await hall.store.read(appointments.lookup, req.code or "", req.verify or "")
-        if appointments_view["site"] != who.site:
-            raise ApiError(404, "appointment_not_found", "本中心没有这个预约 / no such booking at this center")
+        code = req.code or ""
+        appointments_view = await verified(hall, code, lambda: _lookup_here(hall, who.site, code, req.verify or ""))
         slip = devices.appointment_slip(hall.config, now, appointments_view)
     result = await links(request).send_job(who.name, req.kind, slip)
     if result["status"] != "sent":
@@ -245,6 +245,15 @@ async def print_slip(request: Request) -> Response:
             409, "printer_unavailable", "打印机暂不可用 / the printer is not available", reason=result["reason"]
         )
     return JSONResponse(result, status_code=202)
+
+
+async def _lookup_here(hall: Any, site: str | None, code: str, verify: str) -> dict[str, Any]:
+    """A booking of this kiosk's site; another site's booking is the same answer as a wrong
+    verification (no oracle), and counts as a miss against the code."""
+    found: dict[str, Any] = await hall.store.read(appointments.lookup, code, verify)
+    if found["site"] != site:
+        raise AppointmentNotFound("预约码或验证信息不正确 / no booking matches this code and verification")
+    return found
 
 
 # -- the sockets ----------------------------------------------------------------------------

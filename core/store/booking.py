@@ -129,7 +129,7 @@ def check_in_applicant(c: Conn, appointment_id: str, idx: int, now_ts: float) ->
 
 def active_for_identity(c: Conn, service: str, id_hash: str) -> Any:
     return c.one(
-        "SELECT a.code FROM applicants p JOIN appointments a ON a.id = p.appointment WHERE p.id_hash = ? "
+        "SELECT a.id, a.code FROM applicants p JOIN appointments a ON a.id = p.appointment WHERE p.id_hash = ? "
         "AND a.service = ? AND a.status IN ('booked', 'checked_in')",
         (id_hash, service),
     )

@@ -144,6 +144,7 @@ function bookingMessage(e) {
     case "booking_blocked": return d.until ? t("blocked_until", { until: fullDay(d.until) }) : e.message;
     case "duplicate_booking": {
       const who = (String(d.message || "").match(/\*{6,}[0-9X]{4}/) || [""])[0];
+      if (!who) return t("duplicate_someone");
       return d.held_code ? t("duplicate", { who, code: d.held_code }) : t("duplicate_plain", { who });
     }
     case "outside_horizon":
