@@ -27,7 +27,8 @@ from core.errors import (
 )
 from core.hours import local_day
 from core.model import PAUSE_REASONS, CounterRow, Ticket
-from core.store.db import Tx
+from core.store import counter_last
+from core.store.db import Reader, Tx
 from core.views import counter_view, public_ticket
 
 Position = Literal["front", "arrival"]
@@ -188,6 +189,7 @@ def done(tx: Tx, counter_id: str, clerk: str) -> Ticket:
         t = start(tx, counter_id, clerk)
     store.update_ticket(tx, t.id, status="done", closed_ts=tx.now.timestamp())
     store.update_counter(tx, counter_id, current=None)
+    counter_last.set_last(tx, counter_id, t.id)
     visits.on_ticket_closed(tx, t.id, "done")
     return _ticket_event(tx, "ticket.done", t.id, clerk, by=counter_id)
 
@@ -199,6 +201,7 @@ def no_show(tx: Tx, counter_id: str, clerk: str) -> Ticket:
     service = tx.config.service(t.service)
     assert service is not None
     store.update_counter(tx, counter_id, current=None)
+    counter_last.set_last(tx, counter_id, t.id)
     if service.no_show == "requeue" and not t.requeued:
         behind = store.rank_after(tx, t.site, t.service, service.requeue_after)
         rank = t.rank_ts if behind is None else max(t.rank_ts, behind + 0.001)
@@ -250,6 +253,7 @@ def transfer(
         recalls=0,
     )
     store.update_counter(tx, counter_id, current=None)
+    counter_last.set_last(tx, counter_id, t.id)
     return _ticket_event(
         tx, "ticket.transferred", t.id, clerk, position=position, from_service=t.service, by=counter_id
     )
@@ -291,3 +295,19 @@ def expire_open(tx: Tx, site_id: str, *, before_day: str | None = None, statuses
         _ticket_event(tx, "ticket.expired", t.id, "system")
         n += 1
     return n
+
+
+def last_and_reinstatable(r: Reader, counter_id: str) -> dict[str, Any]:
+    """The ticket that last left the counter, as it is now, and today's voided no-shows of the
+    counter's services (what Reinstate can take): the page shows the server's truth."""
+    found = r.config.counter(counter_id)
+    if found is None:
+        raise UnknownCounter(f"没有这个窗口 / unknown counter {counter_id!r}")
+    site, counter = found
+    voided = counter_last.voided_no_shows(r, site.id, local_day(r.now).isoformat(), counter.services)
+    t = counter_last.last(r, counter_id)
+    last = None
+    if t is not None and t.day == local_day(r.now).isoformat():
+        last = {"number": t.number, "service": t.service, "status": t.status, "requeued": bool(t.requeued),
+                "reinstatable": any(v.id == t.id for v in voided)}  # fmt: skip
+    return {"last": last, "reinstatable": [v.number for v in voided]}

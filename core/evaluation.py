@@ -274,6 +274,7 @@ def bad_ratings(
                 "clerk": row["clerk"],
                 "grade": int(row["grade"]),
                 "grade_label": GRADES[int(row["grade"])][0],
+                "grade_label_en": GRADES[int(row["grade"])][1],
                 "reason": row["reason"],
                 "reason_text": _label(REASONS, row["reason"]),
                 "comment": row["comment"],

@@ -29,7 +29,6 @@ TYPES = frozenset(
     }
 )
 
-
 # Events whose actor (a staff member's name) staff sockets are told, never public ones.
 STAFF_NAMED = frozenset({"help.claimed", "help.closed"})
 

@@ -134,6 +134,17 @@ def ticket_view(c: Ctx, t: Ticket, base_url: str = "") -> dict[str, Any]:
     }
 
 
+def holder_view(c: Ctx, t: Ticket, base_url: str = "") -> dict[str, Any]:
+    """The ticket behind a shareable link (phone page, ``GET /api/v1/tickets/{id}``): nothing
+    that says why it has priority or whose it is; what happened to it (a missed call put back,
+    a transfer) so the page can say what to do next."""
+    view = ticket_view(c, t, base_url)
+    del view["priority"], view["id_masked"]
+    view["requeued"] = bool(t.requeued)
+    view["transferred"] = t.transfers > 0 and t.status == "waiting"
+    return view
+
+
 def counter_view(c: Ctx, row: CounterRow, *, private: bool = False) -> dict[str, Any]:
     found = c.config.counter(row.id)
     _, k = found

@@ -150,7 +150,7 @@ async def get_ticket(request: Request) -> Response:
         t = queries.ticket(r, ticket_id)
         if t is None:
             raise TicketNotFound("没有这张票 / no such ticket")
-        return views.ticket_view(r, t, base)
+        return views.holder_view(r, t, base)
 
     return JSONResponse(await hall(request).store.read(read, request.path_params["id"], base_url(request)))
 
@@ -188,6 +188,7 @@ def counter_state(r: Reader, counter_id: str, base: str, ticket_id: str | None =
     ]
     waiting += [w for w in queries.targeted_at(r, site.id, counter_id) if w.service not in k.services]
     out["waiting"] = [_waiting_item(w, r.now.timestamp()) for w in waiting]
+    out.update(counters.last_and_reinstatable(r, counter_id))
     return out
 
 

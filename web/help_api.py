@@ -14,6 +14,21 @@ from core.errors import HelpNotFound
 from core.store.db import Reader, Tx
 from web import body
 from web.auth import STAFF, require
+from web.i18n import N_
+
+# The strings of static/js/help_desk.js, for every staff page that shows help requests.
+HELP_JS = {
+    "help_alert": N_("%(kiosk)s asks for staff help"),
+    "kiosk": N_("A kiosk"),
+    "help_open": N_("Nobody has taken it yet"),
+    "help_claimed": N_("Taken"),
+    "help_claimed_by": N_("%(name)s is on the way"),
+    "help_claim": N_("I'll go"),
+    "help_close": N_("Helped: close"),
+    "help_taken": N_("%(name)s has already taken this request."),
+    "help_already_closed": N_("This request is already closed."),
+    "help_closed_note": N_("Closed: %(kiosk)s"),
+}
 
 
 def _help_id(request: Request) -> int:

@@ -176,12 +176,38 @@ async def display(request: Request) -> Response:
     return render(request, "display.html", {"site": detail}, js=DISPLAY_JS)
 
 
-TICKET_JS = {"status_now": N_("Your ticket: %(status)s")}
+TICKET_JS = {
+    "status_now": N_("Your ticket: %(status)s"),
+    "ahead_none": N_("Nobody: you are next"),
+    "ahead_one": N_("%(n)s person"),
+    "ahead_many": N_("%(n)s people"),
+    "status_requeued": N_("Missed, put back in the queue"),
+    "status_transferred": N_("Transferred, waiting"),
+    "note_requeued": N_(
+        "You were called but did not come. Your number has been put back in the queue once, behind a few people. "
+        "Please stay in the hall and watch for your number: if you miss it again, it will be voided."
+    ),
+    "note_no_show": N_(
+        "You were called but did not come, so your number was voided. If you are still here today, please go to "
+        "counters %(list)s or the information desk: a member of staff can put it back in the queue today. "
+        "You can also take a new number."
+    ),
+    "note_cancelled": N_("This number was cancelled. To be served, please take a new number."),
+    "note_expired": N_(
+        "This number has expired: the hall stopped serving for the day. Please take a new number or book "
+        "an appointment when the hall is open."
+    ),
+    "note_transferred": N_(
+        "Your number was passed on to %(service)s and keeps its place by arrival. Please keep watching for your number."
+    ),
+    "note_done": N_("Your visit is finished. Thank you!"),
+    "list_sep": N_(", "),
+}
 
 
 def _ticket(r: Reader, ticket_id: str, base: str) -> dict[str, Any] | None:
     t = queries.ticket(r, ticket_id)
-    return None if t is None else views.ticket_view(r, t, base)
+    return None if t is None else views.holder_view(r, t, base)
 
 
 async def ticket(request: Request) -> Response:

@@ -19,6 +19,7 @@ from core.errors import HallError
 from web import csrf, i18n
 from web.auth import SUPERVISORS
 from web.errors import status_for
+from web.help_api import HELP_JS
 from web.i18n import N_
 from web.limits import client_address
 from web.pages import bilingual, error_page, hall_of, render
@@ -135,9 +136,7 @@ COUNTER_JS = {
     "no_ticket": N_("No ticket at this counter"),
     "nobody_waiting": N_("Nobody is waiting."),
     "waited_min": N_("%(n)s min"),
-    "help_banner": N_("%(kiosk)s asks for staff help"),
-    "kiosk": N_("A kiosk"),
-    "dismiss": N_("Dismiss"),
+    **HELP_JS,
     "state_open": N_("Open"),
     "state_paused": N_("Paused"),
     "state_closed": N_("Closed"),
@@ -150,8 +149,9 @@ COUNTER_JS = {
     "front": N_("to the front"),
     "sign_in_again": N_("Your sign-in has expired. Please sign in again."),
     "last_ticket": N_("Last: %(number)s, %(status)s"),
+    "last_requeued": N_("Last: %(number)s missed, put back in the queue once"),
+    "last_voided": N_("Last: %(number)s missed and voided (can be reinstated today)"),
     "choose_target": N_("Choose a service or a counter."),
-    "enter_number": N_("Enter a ticket number such as A001."),
 }
 
 

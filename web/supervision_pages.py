@@ -19,6 +19,7 @@ from core.errors import HallError
 from core.hours import local_day
 from web import csrf
 from web.errors import status_for
+from web.help_api import HELP_JS
 from web.i18n import N_
 from web.pages import bilingual, error_page, hall_of, render
 from web.staff_pages import FORM_EXPIRED, may_see, supervisor_page
@@ -43,9 +44,16 @@ HALL_JS = {
     "idle_since": N_("Idle since %(time)s"),
     "waited_min": N_("%(n)s min"),
     "bad_alert": N_("Bad rating: %(number)s at counter %(counter)s, %(label)s"),
-    "help_alert": N_("%(kiosk)s asks for staff help"),
-    "kiosk": N_("A kiosk"),
     "dismiss": N_("Dismiss"),
+    "mark_front": N_("Transferred to the front"),
+    "mark_appointment": N_("Appointment"),
+    "mark_elderly": N_("Green channel: senior"),
+    "mark_disabled": N_("Green channel: disability"),
+    "mark_pregnant": N_("Green channel: pregnancy"),
+    "mark_military": N_("Green channel: military"),
+    "mark_requeued": N_("Missed, put back"),
+    "mark_transferred": N_("Transferred"),
+    **HELP_JS,
     "nobody_waiting": N_("Nobody is waiting."),
     "over_threshold": N_("%(n)s waiting longer than %(min)s min"),
     "followed_up": N_("Followed up"),
@@ -128,7 +136,7 @@ async def hall_page(request: Request) -> Response:
         "site": site_id,
         "threshold": threshold,
         "services": [{"id": s.id, "name": s.name, "name_en": s.name_en} for s in services],
-        "grades": {g: zh for g, (zh, _) in evaluation.GRADES.items()},
+        "grades": {g: [zh, en] for g, (zh, en) in evaluation.GRADES.items()},
     }
     ctx = {"staff": who, "site": site, "data": data, "threshold": threshold, "sites": _site_nav(request, who)}
     return render(request, "hall.html", ctx, js=HALL_JS)

@@ -337,8 +337,12 @@ def m0007(db: sqlite_utils.Database) -> None:
             closed_ts REAL
         );
         CREATE INDEX help_requests_site ON help_requests (site, status, opened_ts);
+        -- the ticket that last left a counter (done, no-show, transfer): the clerk's "last ticket"
+        -- is the server's truth, not the page's memory
+        ALTER TABLE counters ADD COLUMN last_ticket TEXT;
         """
     )
+
 
 def migrate(path: str | Path) -> None:
     """Apply pending migrations; WAL mode is set once for the file."""

@@ -148,9 +148,10 @@ export function el(tag, attrs = {}, ...children) {
 /**
  * The site's live feed: a snapshot, then events. Reconnects with ?since=<last seq> and an
  * exponential backoff up to 10 s. Events replayed after a reconnect (seq <= the fresh
- * snapshot's seq) are passed with {replay: true}; duplicates are dropped.
+ * snapshot's seq) are passed with {replay: true}; duplicates are dropped. With staffToken
+ * the socket is a staff member's: help.claimed/closed then say who (`data.by`).
  */
-export function siteSocket(site, { onSnapshot, onEvent, onStatus } = {}) {
+export function siteSocket(site, { onSnapshot, onEvent, onStatus, staffToken } = {}) {
   let ws = null;
   let lastSeq = null;
   let snapshotSeq = 0;
@@ -166,7 +167,8 @@ export function siteSocket(site, { onSnapshot, onEvent, onStatus } = {}) {
 
   function open() {
     clearTimeout(timer);
-    const sock = new WebSocket(url());
+    // a staff page passes its token as a subprotocol (never in the URL): web/ws.py staff_of
+    const sock = staffToken ? new WebSocket(url(), ["hall.staff", staffToken]) : new WebSocket(url());
     ws = sock;
     sock.addEventListener("message", (m) => {
       if (sock !== ws) return;

@@ -1,6 +1,7 @@
 // Clerk's counter page: every action of SPEC 4 as a button and a keyboard shortcut, the
 // waiting list, and help requests from kiosks. Talks to the JSON API with the clerk's token.
 import { $, $$, api, el, formatTime, LANG, pickLang, readJSON, siteSocket, t, throttle } from "./common.js";
+import { helpDesk } from "./help_desk.js";
 
 const page = readJSON("page-data");
 const COUNTER = page.counter;
@@ -8,13 +9,13 @@ const TOKEN = document.querySelector('meta[name="api-token"]').content;
 const BASE = `/api/v1/counters/${encodeURIComponent(COUNTER)}`;
 const serviceNames = new Map((page.services || []).map((s) => [s.id, LANG === "en" ? s.name_en || s.name : s.name]));
 
-const state = { counter: null, ticket: null, busy: false, last: null };
+const state = { counter: null, ticket: null, busy: false, last: null, reinstatable: [] };
 
 const KEYS = {
   n: "call-next", " ": "call-next", r: "recall", s: "start", d: "done", x: "no-show",
   t: "transfer", p: "pause", u: "resume", i: "reinstate", q: "close",
 };
-const DIALOGS = { transfer: "#dlg-transfer", pause: "#dlg-pause", reinstate: "#dlg-reinstate" };
+const DIALOGS = { transfer: "#dlg-transfer", pause: "#dlg-pause", reinstate: "#dlg-reinstate", close: "#dlg-close" };
 
 // -- talking to the API ----------------------------------------------------------------
 function message(text, kind = "error") {
@@ -47,10 +48,10 @@ function apply(res, action) {
   const current = res.counter && res.counter.current;
   if (res.ticket && current && res.ticket.id === current.id) state.ticket = res.ticket;
   else if (current) state.ticket = { ...current, ...(state.ticket && state.ticket.id === current.id ? state.ticket : {}) };
-  else {
-    if (res.ticket && action && action !== "call-next") state.last = res.ticket;
-    state.ticket = null;
-  }
+  else state.ticket = null;
+  // the last ticket and what can be reinstated are the server's truth (core/counters.py)
+  if ("last" in res) state.last = res.last;
+  if (res.reinstatable) state.reinstatable = res.reinstatable;
   if (action === "call-next") $("#reason").textContent = pickLang(res.reason || "");
   else if (action) $("#reason").textContent = "";
   if (res.waiting) renderQueue(res.waiting);
@@ -72,6 +73,12 @@ function statusText(status) {
   return t(`status_${status}`);
 }
 
+function lastText(last) {
+  if (last.status === "waiting" && last.requeued) return t("last_requeued", { number: last.number });
+  if (last.reinstatable) return t("last_voided", { number: last.number });
+  return t("last_ticket", { number: last.number, status: statusText(last.status) });
+}
+
 function render() {
   const c = state.counter;
   const pill = $("#counter-state");
@@ -86,7 +93,7 @@ function render() {
   $("#t-id").textContent = (tk && tk.id_masked) || "—";
   $("#t-called").textContent = tk && tk.called_at ? formatTime(new Date(tk.called_at), true) : "—";
   if (tk) $("#t-status").textContent = statusText(tk.status) + (tk.recalls ? ` (${tk.recalls}×)` : "");
-  else if (state.last) $("#t-status").textContent = t("last_ticket", { number: state.last.number, status: statusText(state.last.status) });
+  else if (state.last) $("#t-status").textContent = lastText(state.last);
   else $("#t-status").textContent = t("no_ticket");
   document.body.dataset.state = c ? c.state : "";
   document.body.dataset.ticketStatus = tk ? tk.status : "";
@@ -103,7 +110,7 @@ function allowed(action) {
     case "done": case "transfer": return status === "called" || status === "serving";
     case "pause": return c.state === "open" && !status;
     case "resume": return c.state === "paused";
-    case "reinstate": return true;
+    case "reinstate": return state.reinstatable.length > 0;
     case "close": return !status;
     default: return false;
   }
@@ -123,21 +130,20 @@ function renderQueue(waiting) {
     el("td", { text: t("waited_min", { n: w.waited_minutes }) }))));
 }
 
-// -- help requests from kiosks ---------------------------------------------------------
-function helpBanner(data) {
-  const who = data.kiosk_name || data.kiosk || t("kiosk");
-  const box = el("div", { class: "help-banner", role: "alert" },
-    el("span", { text: t("help_banner", { kiosk: who }) }),
-    el("button", { type: "button", class: "button", text: t("dismiss") }));
-  box.querySelector("button").addEventListener("click", () => box.remove());
-  $("#help-banners").append(box);
-  setTimeout(() => box.remove(), 5 * 60 * 1000);
+// -- help requests from kiosks: claimed by one, seen by all (static/js/help_desk.js) -----
+const help = helpDesk($("#help-desk"), { site: page.site, token: TOKEN, live: $("#help-live") });
+
+function fillReinstate() {
+  const sel = $("#reinstate-number");
+  const preferred = state.last && state.last.reinstatable ? state.last.number : state.reinstatable[0];
+  sel.replaceChildren(...state.reinstatable.map((n) => el("option", { value: n, selected: n === preferred }, n)));
 }
 
 // -- dialogs ---------------------------------------------------------------------------
 function openDialog(name) {
   const dlg = $(DIALOGS[name]);
   dlg.querySelector("form").reset();
+  if (name === "reinstate") fillReinstate();
   dlg.showModal();
   const first = dlg.querySelector("input[name=number], select, input");
   if (first) first.focus();
@@ -165,13 +171,14 @@ function wireDialogs() {
   $("#form-reinstate").addEventListener("submit", async (e) => {
     e.preventDefault();
     const f = e.target.elements;
-    const number = f.number.value.trim().toUpperCase();
-    if (!/^[A-Z]\d{1,5}$/.test(number)) {
-      message(t("enter_number"));
-      return;
-    }
+    const number = f.number.value;
     $("#dlg-reinstate").close();
     if (await act("reinstate", { number, position: f.position.value })) refreshSoon();
+  });
+  $("#form-close").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    $("#dlg-close").close();
+    if (await act("close")) location.href = "/counter";
   });
 }
 
@@ -182,9 +189,7 @@ async function run(action) {
     openDialog(action);
     return;
   }
-  const res = await act(action);
-  if (action === "close" && res) location.href = "/counter";
-  else if (res) refreshSoon();
+  if (await act(action)) refreshSoon();
 }
 
 function onKey(e) {
@@ -203,11 +208,12 @@ document.addEventListener("keydown", onKey);
 wireDialogs();
 
 siteSocket(page.site, {
-  onSnapshot: refreshSoon,
-  onEvent: (ev, { replay }) => {
-    if (ev.type === "help.requested" && !replay) helpBanner(ev.data || {});
-    refreshSoon();
+  onSnapshot: () => { help.load(); refreshSoon(); },
+  onEvent: (ev) => {
+    if (ev.type.startsWith("help.")) help.apply(ev);
+    else refreshSoon();
   },
+  staffToken: TOKEN,
 });
 
 (async () => {

@@ -3,6 +3,7 @@
 // reconnect, for a bad rating's reason (staff data, never on the socket), and every minute
 // for the wait estimates.
 import { $, api, debounce, el, formatTime, LANG, pickLang, readJSON, serverNow, siteSocket, t } from "./common.js";
+import { helpDesk } from "./help_desk.js";
 
 const page = readJSON("page-data");
 const SITE = page.site;
@@ -16,6 +17,8 @@ let loading = false;
 const arrivals = new Map(); // number -> arrived_at, to put transferred or requeued tickets back
 const dismissed = new Set();
 
+const help = helpDesk($("#help-desk"), { site: SITE, token: TOKEN, live: $("#help-live") });
+const gradeLabel = (g) => (page.grades[g] || [String(g), String(g)])[LANG === "en" ? 1 : 0];
 const svc = (id) => serviceNames.get(id) || id;
 const hhmm = (iso) => (iso ? formatTime(new Date(iso)) : "—");
 const minutesSince = (iso) => Math.max(0, Math.floor((serverNow() - new Date(iso)) / 60000));
@@ -33,6 +36,7 @@ async function load() {
   try {
     const v = await api("GET", `/api/v1/sites/${encodeURIComponent(SITE)}/hall`, { token: TOKEN });
     view = v;
+    help.set(v.help);
     for (const w of v.waiting) arrivals.set(w.number, w.arrived_at);
     const queued = pending.filter((ev) => ev.seq > v.seq);
     pending = [];
@@ -70,7 +74,8 @@ function addWaiting(tk, note = {}) {
     reload(); // a ticket we never saw arrive: its arrival time comes with the view
     return;
   }
-  view.waiting.push({ number: tk.number, service: tk.service, arrived_at: arrived, ...note });
+  view.waiting.push({ number: tk.number, service: tk.service, priority: "normal", arrived_at: arrived, ...note });
+  reload(); // its place in the calling order and its priority are staff data: from the view
 }
 
 function clearCurrent(number, at = null) {
@@ -143,14 +148,16 @@ function apply(ev) {
       if (d.grade >= 4) view.ratings_today.satisfied += 1;
       if (ev.type === "evaluation.bad") {
         view.ratings_today.bad += 1;
-        view.bad.push({ number: d.number, counter: d.counter, grade: d.grade, grade_label: page.grades[d.grade],
+        view.bad.push({ number: d.number, counter: d.counter, grade: d.grade, grade_label: gradeLabel(d.grade),
           at: ev.at, reason_text: null, followups: [], live: true });
         reload(); // the reason is staff data: read it from the staff view
       }
       break;
     case "help.requested":
-      view.help.unshift({ seq: ev.seq, at: ev.at, kiosk: d.kiosk, kiosk_name: d.kiosk_name });
-      break;
+    case "help.claimed":
+    case "help.closed":
+      help.apply(ev);
+      return;
     default:
       break;
   }
@@ -187,13 +194,13 @@ function renderServices() {
 }
 
 function renderWaiting() {
-  const list = [...view.waiting].sort((a, b) => (a.arrived_at < b.arrived_at ? -1 : a.arrived_at > b.arrived_at ? 1 : 0));
+  const list = view.waiting; // in calling order, from the server (core/calling.py)
   let over = 0;
   const rows = list.map((w) => {
     const waited = minutesSince(w.arrived_at);
     const late = waited >= THRESHOLD;
     if (late) over += 1;
-    const notes = [w.front ? "↑" : "", w.requeued ? "↻" : "", w.transfers ? "⇄" : ""].join(" ").trim();
+    const notes = marks(w);
     return el("tr", { class: late ? "over" : "", dataset: { number: w.number } },
       el("td", { class: "q-number" }, w.number),
       el("td", {}, svc(w.service)),
@@ -206,6 +213,18 @@ function renderWaiting() {
   $("#waiting-count").textContent = String(list.length);
   $("#over-summary").textContent = over ? t("over_threshold", { n: over, min: THRESHOLD }) : "";
   document.body.dataset.over = String(over);
+}
+
+// What puts a ticket ahead, for staff only (never on public pages): green channel, appointment,
+// transferred to the front; and a requeued no-show or a transfer.
+function marks(w) {
+  const out = [];
+  if (w.front) out.push(el("span", { class: "mark mark-front" }, t("mark_front")));
+  if (w.priority === "appointment") out.push(el("span", { class: "mark mark-appointment" }, t("mark_appointment")));
+  else if (w.priority !== "normal") out.push(el("span", { class: "mark mark-green" }, t(`mark_${w.priority}`)));
+  if (w.requeued) out.push(el("span", { class: "mark" }, t("mark_requeued")));
+  if (w.transfers && !w.front) out.push(el("span", { class: "mark" }, t("mark_transferred")));
+  return el("span", { class: "marks" }, ...out);
 }
 
 function alertBox(kind, key, text, extra) {
@@ -224,12 +243,7 @@ function renderAlerts() {
     const counter = b.counter ? b.counter.number : "—";
     const reason = b.reason_text ? ` · ${pickLang(b.reason_text)}${b.comment ? `: ${b.comment}` : ""}` : "";
     const link = el("a", { href: `/admin/followups?site=${encodeURIComponent(SITE)}#r-${b.day || ""}-${b.number}` }, t("not_followed_up"));
-    boxes.push(alertBox("bad", key, t("bad_alert", { number: b.number, counter, label: b.grade_label }) + reason, link));
-  }
-  for (const h of view.help.slice(0, 5)) {
-    const key = `help:${h.seq}`;
-    if (dismissed.has(key)) continue;
-    boxes.push(alertBox("help", key, `${hhmm(h.at)} ${t("help_alert", { kiosk: h.kiosk_name || t("kiosk") })}`));
+    boxes.push(alertBox("bad", key, t("bad_alert", { number: b.number, counter, label: gradeLabel(b.grade) }) + reason, link));
   }
   $("#alerts").replaceChildren(...boxes);
 }
@@ -259,6 +273,7 @@ function showConn(text) {
 const feed = siteSocket(SITE, {
   onSnapshot: () => load(),
   onEvent: (ev) => apply(ev),
+  staffToken: TOKEN,
   onStatus: (s) => showConn(s === "open" ? "" : t("connecting")),
 });
 setInterval(() => view && renderWaiting(), 15000);

@@ -4,27 +4,56 @@ import { $, api, debounce, el, LANG, readJSON, siteSocket, t } from "./common.js
 const initial = readJSON("page-data");
 const ID = document.body.dataset.ticket;
 const FINAL = new Set(["done", "cancelled", "expired"]);
-let lastStatus = initial.status;
+const initialKey = "";
+let lastStatus = initialKey;
 let finished = FINAL.has(initial.status);
 
+// What the holder sees as the status, and what to do next, from the status and what happened
+// to the ticket (a missed call put back, a transfer); never why it has priority.
+function statusKey(tk) {
+  if (tk.status === "waiting" && tk.requeued) return "status_requeued";
+  if (tk.status === "waiting" && tk.transferred) return "status_transferred";
+  return `status_${tk.status}`;
+}
+
+function note(tk, service) {
+  if (tk.status === "waiting" && tk.requeued) return t("note_requeued");
+  if (tk.status === "waiting" && tk.transferred) return t("note_transferred", { service });
+  if (tk.status === "no_show") return t("note_no_show", { list: tk.counters.join(t("list_sep")) });
+  if (["cancelled", "expired", "done"].includes(tk.status)) return t(`note_${tk.status}`);
+  return "";
+}
+
+function ahead(n) {
+  if (n === 0) return t("ahead_none");
+  return t(n === 1 ? "ahead_one" : "ahead_many", { n });
+}
+
 function render(tk) {
-  document.body.className = `ticket-page status-${tk.status}`;
+  document.body.className = `ticket-page status-${tk.status}${tk.requeued ? " requeued" : ""}`;
+  const service = LANG === "en" ? tk.service_name_en : tk.service_name;
   $("#t-number").textContent = tk.number;
-  $("#t-service").textContent = LANG === "en" ? tk.service_name_en : tk.service_name;
-  $("#t-status").textContent = t(`status_${tk.status}`);
+  $("#t-service").textContent = service;
+  $("#t-status").textContent = t(statusKey(tk));
   const waiting = tk.status === "waiting";
   $("#row-ahead").hidden = !waiting;
   $("#row-wait").hidden = !waiting;
-  $("#t-ahead").textContent = String(tk.people_ahead);
+  $("#t-ahead").textContent = ahead(tk.people_ahead);
   $("#t-wait").textContent = tk.estimated_wait_minutes === null || tk.estimated_wait_minutes === undefined
     ? "—" : t("minutes", { n: tk.estimated_wait_minutes });
   const call = tk.counter && (tk.status === "called" || tk.status === "serving")
     ? t("call_sentence", { number: tk.number, counter: tk.counter.number }) : "";
   if ($("#t-call").textContent !== call) $("#t-call").textContent = call;
-  if (tk.status === "called" && lastStatus !== "called" && navigator.vibrate) navigator.vibrate([300, 150, 300]);
+  $("#t-call").hidden = !call;
+  const text = note(tk, service);
+  $("#t-note").textContent = text;
+  $("#t-note").hidden = !text;
+  $("#t-hint").hidden = !["waiting", "called", "serving"].includes(tk.status);
+  if (tk.status === "called" && lastStatus !== initialKey && !lastStatus.startsWith("called") && navigator.vibrate) navigator.vibrate([300, 150, 300]);
   // Screen readers hear each change of status (the call itself is announced by #t-call).
-  if (tk.status !== lastStatus && !call) $("#t-live").textContent = t("status_now", { status: t(`status_${tk.status}`) });
-  lastStatus = tk.status;
+  const key = `${tk.status}:${tk.requeued}`;
+  if (key !== lastStatus && lastStatus !== initialKey && !call) $("#t-live").textContent = t("status_now", { status: t(statusKey(tk)) });
+  lastStatus = key;
 }
 
 // -- 好差评: once the ticket is done, the holder may rate the visit (once, nothing pre-selected)
@@ -32,8 +61,7 @@ let evaluationShown = false;
 
 function evaluationForm(state) {
   const grades = state.grades.map((g) => el("label", { class: `ev-grade ev-grade-${g.grade}` },
-    el("input", { type: "radio", name: "grade", value: g.grade }), el("span", {}, g.label),
-    LANG === "en" ? el("small", {}, g.label_en) : null));
+    el("input", { type: "radio", name: "grade", value: g.grade }), el("span", {}, LANG === "en" ? g.label_en : g.label)));
   $("#ev-grades").replaceChildren(...grades);
   const reasons = state.reasons.map((r) => el("label", { class: "radio" },
     el("input", { type: "radio", name: "reason", value: r.code }), ` ${LANG === "en" ? r.label_en : r.label}`));
