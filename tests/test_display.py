@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 
 from core import notices
 from core.clock import ManualClock
-from core.config import ConfigError, parse
-from core.errors import InvalidInput
+from core.config import parse
+from core.errors import ConfigError, InvalidInput
 from tests.conftest import ROOT, Hall
 from tests.test_pages import csrf_of, sign_in
 from web.voice import call_text
