@@ -12,9 +12,9 @@ import math
 from typing import Any
 
 from core import views
+from core.clock import TZ
 from core.config import Site
 from core.hours import is_open, next_opening
-from core.clock import TZ
 
 EARTH_KM = 6371.0
 

@@ -15,8 +15,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from core.errors import InvalidInput, NotFound
-from web.errors import error_response
 from web import guide
+from web.errors import error_response
 from web.voice import VoiceUnavailable, call_text
 
 LANGS = ("zh", "en")

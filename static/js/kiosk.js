@@ -9,6 +9,7 @@
 import { $, $$, api, el, LANG, readJSON, runClock, siteSocket, t, throttle } from "./common.js";
 import { checkin } from "./kiosk_checkin.js";
 import { deviceLink } from "./kiosk_devices.js";
+import { info } from "./kiosk_info.js";
 
 const page = readJSON("page-data");
 const SITE = page.site;
@@ -44,7 +45,8 @@ const state = {
   jobTimer: null,
 };
 const ci = checkin({ state, page, SITE, CODE_RE, resetIdle, guide, clearDetails, showMessage, show, validCard, validId,
-  token, clearCard, showResult, chooseService, backToServices, callHelp });
+  token, clearCard, showResult, chooseService, backToServices, callHelp, readerOk });
+const more = info({ state, page, SITE, show, guide, chooseService, printGuide, backToStart: () => backToServices() });
 const DS = readJSON("device-strings");
 function ds(key, vars = {}) {
   let s = DS[key] ?? key;
@@ -84,21 +86,43 @@ function showMessage(text, kind = "error") {
 }
 
 // -- voice guidance (elder mode) ------------------------------------------------------------
-const SCREEN_GUIDE = { services: "services", details: "details", priority: "priority", checkin: "checkin",
-  closed: "closed" };
+// The screen shows (#guide-line) exactly the sentence the voice speaks: both come from
+// web/guide.py, the page's copy in #guide-strings, the voice from /api/v1/voice/guide/<key>.wav.
+const GUIDES = readJSON("guide-strings");
 let guideAudio = null;
 let lastGuide = null;
 
-/** Speak one of the fixed guidance sentences, in elder mode only; a new one cuts the last short. */
+/** The sentence of ``key`` as shown and spoken, led by the ticket number on the result screen. */
+export function guideText(key, number = null) {
+  const lead = number ? GUIDES._number.split("%(number)s").join(number) + GUIDES._join : "";
+  return lead + (GUIDES[key] || "");
+}
+
+/** Show and speak one of the fixed guidance sentences, in elder mode only; a new one cuts the last short. */
 function guide(key, number = null) {
-  if (!state.elder) return;
+  if (!state.elder || !GUIDES[key]) return;
   lastGuide = [key, number];
   document.body.dataset.guide = key;
+  $("#guide-line").textContent = guideText(key, number);
   if (guideAudio) guideAudio.pause();
   const q = new URLSearchParams({ lang: LANG });
   if (number) q.set("number", number);
   guideAudio = new Audio(`/api/v1/voice/guide/${key}.wav?${q}`);
   guideAudio.play().catch(() => { /* no sound: every sentence is also on the screen */ });
+}
+
+/** Whether the card reader can be used now (the agent says it is there). */
+function readerOk() {
+  const a = state.agent;
+  return Boolean(a && a.online && a.reader !== false && a.reader !== null);
+}
+
+/** The guidance of a screen in its current state. */
+function screenGuide(name) {
+  if (name === "services") return state.picking ? "services" : "start";
+  if (name === "details") return readerOk() ? "details" : "details_typing";
+  if (name === "guide") return "guide";
+  return { priority: "priority", checkin: "checkin", closed: "closed", nearby: "nearby" }[name] || null;
 }
 
 // -- screens ---------------------------------------------------------------------------
@@ -113,7 +137,9 @@ function show(name) {
     const heading = $(`#screen-${name} h1`);
     if (heading) heading.focus();
   }
-  if (SCREEN_GUIDE[name]) guide(SCREEN_GUIDE[name]);
+  document.body.dataset.screen = name;
+  const key = screenGuide(name);
+  if (key) guide(key);
 }
 
 function clearDetails() {
@@ -132,24 +158,52 @@ function setPriority(priority) {
   $("#priority-chosen").textContent = priority === "normal" ? "" : `✓ ${t(`priority_${priority}`)}`;
 }
 
-/** The next resident starts from a clean first screen (elder mode off). */
+/** The next resident starts from a clean first screen: Chinese, elder mode off, nothing typed. */
 function startOver() {
+  if (LANG !== "zh" || location.search) { // the last resident's language goes with them
+    location.replace(location.pathname);
+    return;
+  }
   clearInterval(state.countdownTimer);
   closeIdleWarning();
   clearCard();
   clearDetails();
   if (CHECKIN) ci.reset();
   state.pageIndex = 0;
+  state.picking = false;
   setElder(false);
   showMessage("");
-  show(state.open ? "services" : "closed");
+  $("#help-status").textContent = ""; // the last resident's call for help is not the next one's
+  show(firstScreen());
   refresh();
+}
+
+/** Unauthorised (no or a refused device token) before anything else: said at load, not after typing. */
+function firstScreen() {
+  if (state.unauthorised) return "unauthorised";
+  return state.open ? "services" : "closed";
+}
+
+function unauthorised() {
+  state.unauthorised = true;
+  document.body.dataset.auth = "none";
+  closeIdleWarning();
+  show("unauthorised");
 }
 
 function backToServices() {
   clearDetails();
-  show(state.open ? "services" : "closed");
+  show(firstScreen());
   renderServices();
+}
+
+/** Elder mode: the first screen offers what to do; "take a number" then shows the services. */
+function setPicking(on) {
+  state.picking = on;
+  state.pageIndex = 0;
+  $("#screen-services").classList.toggle("picking", on);
+  renderServices();
+  show("services");
 }
 
 const seconds = (n) => n * (state.elder ? ELDER_FACTOR : 1);
@@ -205,7 +259,7 @@ function serviceButton(s) {
 /** Elder mode: walk-in services only, at most four tiles with check-in and "more services". */
 function renderElderServices(grid) {
   const items = state.services.filter((s) => s.walk_in);
-  const slots = ELDER_CHOICES - (CHECKIN ? 1 : 0);
+  const slots = ELDER_CHOICES;
   const paged = items.length > slots;
   const size = paged ? slots - 1 : slots;
   const pages = Math.max(1, Math.ceil(items.length / size));
@@ -240,6 +294,9 @@ function renderServices() {
 function setElder(on) {
   const was = state.elder;
   state.elder = on;
+  state.picking = false;
+  $("#screen-services").classList.remove("picking");
+  $("#guide-line").textContent = "";
   document.body.classList.toggle("elder", on);
   document.documentElement.classList.toggle("elder", on);
   state.pageIndex = 0;
@@ -318,6 +375,7 @@ async function take() {
     if (card) clearCard();
     showResult(ticket);
   } catch (e) {
+    if (e.status === 401 || e.status === 403) { unauthorised(); return; }
     showMessage(e.code === "card_expired" ? ds("card_expired") : e.message);
     if (e.code === "card_expired") clearCard();
     if (e.code === "invalid_id_number") $("#id-error").textContent = e.message;
@@ -346,16 +404,20 @@ function showResult(ticket) {
   const qr = $("#r-qr");
   qr.alt = t("qr_alt");
   qr.src = `/qr.svg?data=${encodeURIComponent(ticket.track_url)}`;
+  state.number = ticket.number;
   show("result");
-  guide("result", ticket.number);
   startCountdown(seconds(RESULT_SECONDS));
   showPrint(ticket.print);
   refreshSoon();
 }
 
 // -- printing at the kiosk: a slip, or the mobile ticket when the printer cannot --------------
+const RESULT_GUIDE = { none: "result_shown", printing: "result_printing", printed: "result_printed",
+  fallback: "result_fallback" };
+
 function printStatus(kind, text) {
   document.body.dataset.print = kind;
+  guide(RESULT_GUIDE[kind], state.number);
   $("#r-print").textContent = text;
   $("#r-print").hidden = !text;
   $("#r-fallback").hidden = kind !== "fallback";
@@ -396,11 +458,11 @@ function onPrint(msg) {
   else printFallback();
 }
 
-async function printGuide() {
-  if (!state.chosen || !token()) return;
+async function printGuide(service) {
+  if (!service || !token()) return;
   try {
     await api("POST", `/api/v1/kiosks/${encodeURIComponent(KIOSK)}/print`,
-      { token: token(), body: { kind: "guide", service: state.chosen.id } });
+      { token: token(), body: { kind: "guide", service } });
     showMessage(ds("guide_printing"), "info");
   } catch (e) {
     showMessage(e.code === "printer_unavailable" ? ds("guide_unavailable") : e.message);
@@ -461,6 +523,8 @@ function onAgent(msg) {
   $("#device-status").textContent = note;
   $("#device-status").hidden = !note;
   $("#reader-hint").hidden = reader;
+  if (state.screen === "details" && reader !== state.readerWas) guide(screenGuide("details"));
+  state.readerWas = reader;
 }
 
 function startCountdown(seconds) {
@@ -476,7 +540,7 @@ function startCountdown(seconds) {
 
 // -- help ------------------------------------------------------------------------------
 async function callHelp() {
-  if (!token()) {
+  if (!token() || state.unauthorised) {
     showMessage(t("no_token"));
     return;
   }
@@ -509,8 +573,11 @@ function wire() {
   $("#page-next").addEventListener("click", () => { state.pageIndex += 1; renderServices(); });
   $("#elder-start").addEventListener("click", () => {
     setElder(true);
-    $("#services-title").focus();
+    $("#take-start").focus();
   });
+  $("#take-start").addEventListener("click", () => { setPicking(true); $("#services .service").focus(); });
+  $("#services-back").addEventListener("click", () => { setPicking(false); $("#take-start").focus(); });
+  more.wire();
   $("#elder-toggle").addEventListener("click", () => {
     setElder(false);
     $("#elder-start").focus();
@@ -555,16 +622,16 @@ function wire() {
   $("#more-time").addEventListener("click", () => startCountdown(seconds(RESULT_SECONDS) * 2));
   $("#help").addEventListener("click", callHelp);
   $("#card-clear").addEventListener("click", clearCard);
-  $("#print-guide").addEventListener("click", printGuide);
   document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && state.screen !== "services" && !$("#idle-dialog").open) startOver();
+    if (e.key === "Escape" && !["services", "unauthorised"].includes(state.screen) && !$("#idle-dialog").open) startOver();
   });
 }
 
 captureToken();
 wire();
 runClock($("#clock"), false);
-show(state.open ? "services" : "closed");
+state.unauthorised = !token();
+show(firstScreen());
 renderServices();
 siteSocket(SITE, { onSnapshot: refreshSoon, onEvent: refreshSoon });
 window.kioskDevices = deviceLink(KIOSK, token, {
@@ -574,5 +641,6 @@ window.kioskDevices = deviceLink(KIOSK, token, {
   scan: onScan,
   print: onPrint,
   agent: onAgent,
+  unauthorised,
 });
 setInterval(refresh, 60000);

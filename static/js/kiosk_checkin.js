@@ -6,7 +6,7 @@ import { $, $$, api, formatDateTime, formatTime, LANG, serverNow, t } from "./co
 
 export function checkin(k) {
   const { state, page, SITE, CODE_RE, resetIdle, guide, clearDetails, showMessage, show, validCard, validId,
-    token, clearCard, showResult, chooseService, backToServices, callHelp } = k;
+    token, clearCard, showResult, chooseService, backToServices, callHelp, readerOk } = k;
 
   function setCheckinMode(mode) {
     state.ci.mode = mode;
@@ -67,7 +67,7 @@ export function checkin(k) {
     $("#ci-id").value = "";
     $("#ci-code").value = "";
     setCheckinMode("id");
-    guide("checkin_next");
+    guide(readerOk() ? "checkin_next" : "checkin_next_typing");
   }
 
   function checkinError(e) {

@@ -30,7 +30,10 @@ export function deviceLink(kiosk, token, handlers) {
       if (sock !== ws) return;
       ws = null;
       if (handlers.agent) handlers.agent({ online: false, link: false });
-      if (e.code === 4401 || e.code === 4403) return; // not this kiosk's token: nothing to retry
+      if (e.code === 4401 || e.code === 4403) { // not this kiosk's token: nothing to retry
+        if (handlers.unauthorised) handlers.unauthorised();
+        return;
+      }
       attempt += 1;
       timer = setTimeout(open, Math.min(30000, 500 * 2 ** attempt));
     });

@@ -115,8 +115,11 @@ def sign_in(context: BrowserContext, hall: Hall, name: str) -> Page:
 
 
 def choose_service(page: Page, service: str) -> None:
-    """Press a service's tile, turning elder mode's pages of tiles until it shows."""
-    tile = page.locator(f'[data-service="{service}"]')
+    """Press a service's tile, turning elder mode's pages of tiles until it shows (elder mode's first
+    screen offers 取号 first)."""
+    if page.locator("#take-start").is_visible():
+        page.locator("#take-start").click()
+    tile = page.locator(f'#services [data-service="{service}"]')
     for _ in range(5):
         if tile.is_visible():
             break

@@ -1,0 +1,104 @@
+// Kiosk information screens: the service guide on the screen (what to bring, matter by matter,
+// printable when the printer works) and the queues of the nearest open centers offering the
+// same service (GET /api/v1/district?near=<site>, distances from the sites' coordinates).
+import { $, api, el, LANG, t } from "./common.js";
+
+const NEARBY = 4; // centers listed (elder mode: 3)
+
+export function info(k) {
+  const { state, page, SITE, show, guide, chooseService, printGuide } = k;
+  const guides = page.guides || {};
+  const name = (x) => (LANG === "en" ? x.name_en || x.name : x.name);
+  const view = { guide: null, matter: 0, nearby: null, district: null };
+
+  /** A row of service buttons (aria-pressed on the chosen one). */
+  function chips(box, chosen, onPick) {
+    box.replaceChildren(...state.services.map((s) => {
+      const b = el("button", { type: "button", class: "chip", "aria-pressed": s.id === chosen ? "true" : "false",
+        dataset: { service: s.id }, text: name(s) });
+      b.addEventListener("click", () => onPick(s.id));
+      return b;
+    }));
+  }
+
+  function firstService() {
+    return (state.chosen && state.chosen.id) || (state.services.find((s) => s.walk_in) || state.services[0] || {}).id;
+  }
+
+  // -- the service guide ---------------------------------------------------------------------
+  function renderGuide() {
+    chips($("#guide-services"), view.guide, (id) => { view.guide = id; view.matter = 0; renderGuide(); guide("guide"); });
+    const matters = guides[view.guide] || [];
+    const m = matters[view.matter];
+    $("#guide-matter").textContent = m ? name(m) : "";
+    $("#guide-docs").replaceChildren(...(m ? m.documents : []).map((d) => el("li", { text: d })));
+    $("#guide-empty").hidden = Boolean(m);
+    $("#guide-empty").textContent = m ? "" : t("guide_empty");
+    const many = matters.length > 1;
+    for (const id of ["#guide-prev", "#guide-next", "#guide-page"]) $(id).hidden = !many;
+    $("#guide-prev").disabled = view.matter === 0;
+    $("#guide-next").disabled = view.matter >= matters.length - 1;
+    $("#guide-page").textContent = many ? t("matter_of", { i: view.matter + 1, n: matters.length }) : "";
+    const service = state.services.find((s) => s.id === view.guide);
+    $("#guide-take").hidden = !(service && service.walk_in && state.open);
+    $("#guide-print").hidden = document.body.dataset.printer !== "ok";
+  }
+
+  function openGuide(service = null) {
+    view.guide = service || firstService();
+    view.matter = 0;
+    show("guide");
+    renderGuide();
+  }
+
+  // -- nearby centers ------------------------------------------------------------------------
+  function nearbyRow(site, service) {
+    const km = site.distance_km === null || site.distance_km === undefined ? "" : t("km", { km: site.distance_km });
+    let queue = t("waiting_n", { n: service.waiting });
+    if (service.estimated_wait_minutes !== null && service.estimated_wait_minutes !== undefined) {
+      queue += ` · ${t("wait_about", { n: service.estimated_wait_minutes })}`;
+    }
+    const when = site.open_now ? queue : t("opens_at", { time: (site.opens_at || "").slice(11, 16) });
+    return el("li", { class: `nearby-site${site.open_now ? "" : " closed"}`, dataset: { site: site.id } },
+      el("span", { class: "nearby-name", text: name(site) }),
+      el("span", { class: "nearby-meta", text: [km, when].filter(Boolean).join(" · ") }));
+  }
+
+  function renderNearby() {
+    chips($("#nearby-services"), view.nearby, (id) => { view.nearby = id; renderNearby(); });
+    const sites = (view.district ? view.district.sites : []).filter((s) => s.id !== SITE);
+    const offering = sites
+      .map((s) => ({ site: s, service: s.services.find((x) => x.id === view.nearby) }))
+      .filter((x) => x.service);
+    const open = offering.filter((x) => x.site.open_now);
+    const shown = (open.length ? open : offering).slice(0, state.elder ? NEARBY - 1 : NEARBY);
+    $("#nearby-list").replaceChildren(...shown.map((x) => nearbyRow(x.site, x.service)));
+    $("#nearby-empty").hidden = open.length > 0 || !view.district;
+    $("#nearby-empty").textContent = open.length ? "" : t("nearby_none");
+  }
+
+  async function openNearby() {
+    view.nearby = firstService();
+    show("nearby");
+    renderNearby();
+    try {
+      view.district = await api("GET", `/api/v1/district?near=${encodeURIComponent(SITE)}`);
+    } catch {
+      view.district = view.district || null;
+    }
+    if (state.screen === "nearby") renderNearby();
+  }
+
+  function wire() {
+    $("#guide-start").addEventListener("click", () => openGuide());
+    $("#nearby-start").addEventListener("click", openNearby);
+    $("#details-guide").addEventListener("click", () => openGuide(state.chosen && state.chosen.id));
+    $("#guide-prev").addEventListener("click", () => { view.matter -= 1; renderGuide(); });
+    $("#guide-next").addEventListener("click", () => { view.matter += 1; renderGuide(); });
+    $("#guide-print").addEventListener("click", () => printGuide(view.guide));
+    $("#guide-take").addEventListener("click", () => chooseService(view.guide));
+    for (const id of ["#guide-back", "#nearby-back"]) $(id).addEventListener("click", () => k.backToStart());
+  }
+
+  return { wire, openGuide, openNearby };
+}
