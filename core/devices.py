@@ -19,6 +19,7 @@ from core.config import Config
 from core.errors import InvalidInput
 from core.hours import local_day
 from core.store import devices as sql
+from core.store import queries
 from core.store.db import Reader, Tx
 
 ONLINE_SECONDS = 30.0
@@ -146,7 +147,9 @@ def _bool(row: Any, key: str) -> bool | None:
     return None if row is None or row[key] is None else bool(row[key])
 
 
-def _device_view(r: Reader, d: Any, kind: str, row: Any, printed: dict[str, int]) -> dict[str, Any]:
+def _device_view(
+    r: Reader, d: Any, kind: str, row: Any, printed: dict[str, int], issued: float | None
+) -> dict[str, Any]:
     now_ts = r.now.timestamp()
     detail = json.loads(row["detail"] or "{}") if row is not None else {}
     seen = None if row is None else row["last_seen_ts"]
@@ -168,6 +171,8 @@ def _device_view(r: Reader, d: Any, kind: str, row: Any, printed: dict[str, int]
         "version": None if row is None else row["version"],
         "printed_today": printed.get("printed", 0),
         "failed_today": printed.get("failed", 0),
+        # when its current token was issued (None: it has none, or it was revoked)
+        "token_issued": None if issued is None else dt.datetime.fromtimestamp(issued, r.now.tzinfo).isoformat(),
     }
 
 
@@ -176,13 +181,14 @@ def overview(r: Reader, site_ids: list[str]) -> list[dict[str, Any]]:
     start = dt.datetime.combine(local_day(r.now), dt.time(), tzinfo=r.now.tzinfo).timestamp()
     rows = sql.statuses(r)
     jobs = sql.jobs_per_device(r, start)
+    issued = queries.device_token_issued(r)
     out = []
     for site_id in site_ids:
         site = r.config.site(site_id)
         if site is None:
             continue
         devices = [
-            _device_view(r, d, kind, rows.get(d.id), jobs.get(d.id, {}))
+            _device_view(r, d, kind, rows.get(d.id), jobs.get(d.id, {}), issued.get(d.id))
             for kind, devs in (("kiosk", site.kiosks), ("display", site.displays))
             for d in devs
         ]

@@ -167,3 +167,13 @@ def test_a_supervisor_lifts_a_lockout(proxied: TestClient) -> None:
     assert sign_in(proxied, "sue", "supervisor").status_code == 303
     assert "done=unlocked" in post_action(proxied, "bob", "unlock").headers["location"]
     assert login(proxied, "bob", PASSWORD, "10.0.0.7") == 200
+
+
+def test_the_devices_page_says_when_each_token_was_issued(client: TestClient, hall: Hall, clock: ManualClock) -> None:
+    hall.device("youyi-k1")
+    assert sign_in(client, "sue", "supervisor").status_code == 303
+    html = client.get("/admin/devices?site=youyi").text
+    row = html[html.index('data-device="youyi-k1"') :].split("</tr>")[0]
+    assert f'datetime="{clock.now().isoformat()}"' in row
+    row2 = html[html.index('data-device="youyi-k2"') :].split("</tr>")[0]
+    assert "无令牌" in row2
