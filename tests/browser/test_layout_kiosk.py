@@ -22,6 +22,7 @@ from tests.browser.layout import VIEWPORTS, Layout
 from tests.kiosk_rig import KioskRig
 from tests.live import LiveServer
 from web import guide
+from web.i18n import catalog
 
 PRINTING = "youyi-k1"  # an agent with a printer and an ID card module
 BARE = "youyi-k2"  # a token, no agent: nothing prints, no reader
@@ -69,7 +70,7 @@ def spoken_matches_shown(page: Page, lang: str) -> None:
     assert key, "no guidance for this state"
     number = page.locator("#r-number").inner_text() if key.startswith("result_") else None
     expect(page.locator("#guide-line")).to_have_text(guide.text(key, lang, number or None))
-    t = guide.catalog(lang)
+    t = catalog(lang)
     for label in guide.GUIDE[key].buttons.values():
         buttons = page.locator("button:visible", has_text=t.gettext(label))
         assert buttons.count() >= 1, f"the voice names “{t.gettext(label)}”, which is not on the screen"
@@ -231,4 +232,3 @@ def test_elder_after_an_english_resident(browser: Browser, kiosks: Kiosks) -> No
         visit("elder-75-guide")
         context.close()
         check.assert_clean()
-
