@@ -20,7 +20,7 @@ const IDLE_SECONDS = 90; // no touch for this long on a form screen: back to the
 const WARN_SECONDS = 60; // ...after a countdown of this long with "more time"
 const ELDER_FACTOR = 2; // elder mode: twice the time everywhere
 const MESSAGE_SECONDS = 12;
-const ELDER_CHOICES = 4; // choices per screen in elder mode, the check-in button included
+const ELDER_CHOICES = 4; // choices per screen in elder mode (check-in, guide and nearby are on the first screen)
 const CHECKIN = Boolean(page.checkin);
 const CODE_RE = new RegExp(`^[${page.code_keys || ""}]{8}$`);
 
