@@ -155,6 +155,12 @@ def send(cfg: PrinterConfig, data: bytes) -> Status:
             printer._raw(data)
         except Exception as e:
             raise PrintFailed("error", str(e)) from None
+        # A printer that reset or lost power mid-slip took the bytes into the socket buffer and
+        # then vanished: writing succeeded, so ask again. One that answered before and is silent
+        # (or offline) now did not print the whole slip; one that never answers cannot tell us.
+        after = _ask(printer, DLE_EOT_PRINTER)
+        if st.online is not None and (after is None or after & 0x08):
+            raise PrintFailed("error", "the printer stopped answering during the slip (reset or unplugged)")
         return st
     finally:
         _close(printer)
