@@ -217,7 +217,14 @@ def test_elder_after_an_english_resident(browser: Browser, kiosks: Kiosks) -> No
         visit = Visit(page, check, True, "zh")
         page.locator("#elder-start").click()
         visit("elder-75-start")
-        visit.pick("elderly")
+        page.locator("#take-start").click()
+        tiles = page.locator("#services .service")
+        expect(tiles).to_have_count(4)  # four to a page (three services and 更多业务), not three
+        grid, foot = page.locator("#services").bounding_box(), page.locator(".kiosk-foot").bounding_box()
+        assert grid is not None and foot is not None
+        gap = foot["y"] - (grid["y"] + grid["height"])  # only 返回 goes between the tiles and the footer
+        assert gap < 220, f"the services leave {gap:.0f} px of the screen empty"
+        page.locator('#services [data-service="elderly"]').click()
         expect(page.locator("#id-number")).to_have_value("")
         visit("elder-75-details")
         page.locator("#take").click()
