@@ -149,6 +149,7 @@ COUNTER_JS = {
     "front": N_("to the front"),
     "sign_in_again": N_("Your sign-in has expired. Please sign in again."),
     "last_ticket": N_("Last: %(number)s, %(status)s"),
+    "more_waiting": N_("and %(n)s more waiting"),
     "last_requeued": N_("Last: %(number)s missed, put back in the queue once"),
     "last_voided": N_("Last: %(number)s missed and voided (can be reinstated today)"),
     "choose_target": N_("Choose a service or a counter."),

@@ -128,7 +128,23 @@ function renderQueue(waiting) {
     el("td", { text: serviceNames.get(w.service) || w.service }),
     el("td", { text: (w.priority === "normal" ? "" : t(`priority_${w.priority}`)) + (w.front ? ` ${t("front")}` : "") }),
     el("td", { text: t("waited_min", { n: w.waited_minutes }) }))));
+  fitQueue();
 }
+
+// The counter's screen does not scroll: the list shows the rows that fit and says how many more wait.
+function fitQueue() {
+  const rows = $$("#queue tr");
+  for (const r of rows) r.hidden = false;
+  const more = $("#queue-more");
+  more.hidden = true;
+  const limit = window.innerHeight - 80; // the "more" line and the card's padding
+  let shown = rows.length;
+  while (shown > 0 && rows[shown - 1].getBoundingClientRect().bottom > limit) shown -= 1;
+  for (const r of rows.slice(shown)) r.hidden = true;
+  more.hidden = shown === rows.length;
+  more.textContent = t("more_waiting", { n: rows.length - shown });
+}
+window.addEventListener("resize", fitQueue);
 
 // -- help requests from kiosks: claimed by one, seen by all (static/js/help_desk.js) -----
 const help = helpDesk($("#help-desk"), { site: page.site, token: TOKEN, live: $("#help-live") });

@@ -30,7 +30,7 @@ function ahead(n) {
 }
 
 function render(tk) {
-  document.body.className = `ticket-page status-${tk.status}${tk.requeued ? " requeued" : ""}`;
+  document.body.className = `ticket-page status-${tk.status}${tk.requeued && tk.status === "waiting" ? " requeued" : ""}`;
   const service = LANG === "en" ? tk.service_name_en : tk.service_name;
   $("#t-number").textContent = tk.number;
   $("#t-service").textContent = service;
