@@ -61,7 +61,12 @@ def test_kiosk_to_counter_to_display(context: BrowserContext, server: Server) ->
     expect(display.locator("#call-log li")).to_have_count(2)
     kiosk.locator("#help").click()
     expect(kiosk.locator("#help-status")).to_have_text("工作人员马上就到")
-    expect(clerk.locator(".help-banner")).to_contain_text("1号自助机请求帮办")
+    request = clerk.locator("#help-desk .alert-help")
+    expect(request).to_contain_text("1号自助机请求帮办")
+    request.locator("button.primary").click()  # the clerk takes it: everyone sees who has it
+    expect(request).to_contain_text("clerk1 正在前往")
+    request.locator("button").click()  # helped: closed for everyone
+    expect(request).to_have_count(0)
 
     # Start and finish: the counter row on the display follows.
     clerk.locator("body").press("s")

@@ -122,8 +122,14 @@ def test_help_button_reaches_the_supervisor_and_a_free_counter(browser: Browser,
     kiosk.keyboard.press("Enter")
     expect(kiosk.locator("#help-status")).to_have_text("工作人员马上就到")
     expect(live.locator(".alert-help")).to_contain_text("1号自助机请求帮办")
-    banner = clerk.locator(".help-banner")
+    banner = clerk.locator("#help-desk .alert-help")
     expect(banner).to_contain_text("1号自助机请求帮办")
-    assert banner.get_attribute("role") == "alert"
+    expect(clerk.locator("#help-live")).to_have_text("1号自助机请求帮办")  # announced (aria-live assertive)
+    # the supervisor takes it with the keyboard: the counter sees who has it, and no claim button
+    live.locator(".alert-help button.primary").focus()
+    live.keyboard.press("Enter")
+    expect(live.locator(".alert-help")).to_contain_text("sup-a 正在前往")
+    expect(banner).to_contain_text("sup-a 正在前往")
+    expect(banner.locator("button.primary")).to_have_count(0)
     for ctx in (staff, supervisors, kiosk.context):
         ctx.close()
