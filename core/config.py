@@ -146,6 +146,17 @@ class Limits(Struct, frozen=True, kw_only=True):
     bookings_per_identity_per_hour: int = 10
     requests_per_device_per_minute: int = 600
     logins_per_address_per_minute: int = 20
+    # Connections (web/connections.py, docs/security.md "Connections").
+    connections_per_address: int = 256  # HALL_LIMITS=off lifts it; a trusted proxy counts toward the total only
+    connections_total: int = 100_000  # and never above the open-file limit less a reserve
+    header_timeout_seconds: float = 10.0  # from connect (or a request's first byte) to its last header
+    max_header_bytes: int = 65536  # request line and headers
+    body_timeout_seconds: float = 30.0  # from the last header to the last byte of the body
+    keep_alive_seconds: int = 5  # idle between requests
+    write_stall_seconds: float = 15.0  # a peer that reads nothing (or never finishes closing) this long is cut off
+    ws_max_message_bytes: int = 65536  # client messages on a socket that takes any (the public one takes none)
+    ws_ping_interval_seconds: float = 20.0
+    ws_ping_timeout_seconds: float = 20.0
     # Reverse proxies whose forwarded-for header is believed (exact addresses).
     trusted_proxies: list[str] = []
     proxy_header: str = "x-forwarded-for"

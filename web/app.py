@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
+from starlette.requests import ClientDisconnect
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -31,6 +32,7 @@ from web import (
     account_pages,
     api,
     booking_api,
+    connections,
     device_pages,
     display_api,
     district_api,
@@ -231,6 +233,7 @@ def create_app(
         ],
         exception_handlers={
             HallError: errors.hall_error,
+            ClientDisconnect: connections.client_gone,
             HTTPException: errors.http_error,
             Exception: errors.server_error,
         },

@@ -52,10 +52,16 @@ async def staff_of(ws: WebSocket, site_id: str) -> bool | None:
 
 
 async def _watch_disconnect(ws: WebSocket, sub: Subscriber) -> None:
-    """Read (and ignore) what the client sends; on disconnect, stop the sender."""
-    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-        while True:
-            await ws.receive_text()
+    """Wait for the client to go; stop the sender then.
+
+    The socket takes no messages: any frame, text or binary, closes it with 1008 (the
+    protocol already refuses one over 125 bytes with 1009 before buffering it, see
+    web/connections.py). Reading on keeps nothing buffered and lets a client see why.
+    """
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
+        message = await ws.receive()
+        if message["type"] == "websocket.receive":
+            await ws.close(code=1008, reason="this socket takes no messages")
     sub.end()
 
 
