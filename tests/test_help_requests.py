@@ -152,3 +152,16 @@ def test_a_staff_socket_needs_staff_of_the_site(client: TestClient, hall: Hall, 
     ):
         recv(ws)
     assert closed.value.code == 4401
+
+
+def test_district_supervisors_handle_any_site_clerks_only_their_own(
+    client: TestClient, hall: Hall, kiosk: dict[str, str]
+) -> None:
+    help_id = press(client, kiosk)
+    district = hall.user("dee", "supervisor", None)  # a supervisor of the whole district
+    r = client.post(f"{HELP}/{help_id}/claim", headers=bearer(district))
+    assert r.status_code == 200 and r.json()["claimed_by"] == "dee"
+    with client.websocket_connect("/ws/sites/youyi", subprotocols=["hall.staff", district]) as ws:
+        assert recv(ws)["type"] == "snapshot"
+    wu = bearer(hall.user("wu", "clerk", "wusong"))
+    assert client.post(HELP, json={}, headers=wu).status_code == 403  # a clerk of another site cannot raise one here

@@ -10,11 +10,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core import help_requests, views
-from core.errors import HelpNotFound
+from core.accounts import Principal
+from core.errors import Forbidden, HelpNotFound
 from core.store.db import Reader, Tx
 from web import body
 from web.auth import STAFF, require
 from web.i18n import N_
+from web.supervision import check_site
 
 # The strings of static/js/help_desk.js, for every staff page that shows help requests.
 HELP_JS = {
@@ -29,6 +31,19 @@ HELP_JS = {
     "help_already_closed": N_("This request is already closed."),
     "help_closed_note": N_("Closed: %(kiosk)s"),
 }
+
+
+def floor_staff(role: str, staff_site: str | None, site_id: str) -> bool:
+    """Who may see and handle a site's help requests: its clerks, its or the district's
+    supervisors, admins (the hall page's and the counter page's people)."""
+    return (role == "clerk" and staff_site == site_id) or check_site(role, staff_site, site_id)
+
+
+async def _staff(request: Request, site_id: str) -> Principal:
+    who = await require(request, *STAFF)
+    if not floor_staff(who.role, who.site, site_id):
+        raise Forbidden("无权处理其他中心的求助 / you may not handle another center's help requests")
+    return who
 
 
 def _help_id(request: Request) -> int:
@@ -46,7 +61,10 @@ async def request_help(request: Request) -> Response:
       409: {description: too_many_help_requests}
     """
     site_id = request.path_params["site"]
-    who = await require(request, "kiosk", *STAFF, site=site_id)
+    who = await require(request, "kiosk", *STAFF)
+    allowed = who.site == site_id if who.is_device else floor_staff(who.role, who.site, site_id)
+    if not allowed:
+        raise Forbidden("无权为其他中心求助 / you may not ask for another center")
     await body.decode(request, body.Help)
     hall = request.app.state.hall
     kiosk = who.name if who.is_device else None
@@ -68,7 +86,7 @@ async def list_help(request: Request) -> Response:
       200: {description: "[{id, kiosk, kiosk_name, status, opened_at, claimed_by, claimed_at, closed_by, closed_at}]"}
     """
     site_id = request.path_params["site"]
-    await require(request, *STAFF, site=site_id)
+    await _staff(request, site_id)
 
     def read(r: Reader) -> list[dict[str, Any]]:
         views.site_or_raise(r, site_id)
@@ -80,7 +98,7 @@ async def list_help(request: Request) -> Response:
 def _step(fn: Any, doc: str) -> Any:
     async def endpoint(request: Request) -> Response:
         site_id = request.path_params["site"]
-        who = await require(request, *STAFF, site=site_id)
+        who = await _staff(request, site_id)
         await body.decode(request, body.Empty)
         help_id = _help_id(request)
 

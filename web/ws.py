@@ -14,6 +14,7 @@ from core import views
 from core.store import queries
 from core.store.db import Reader
 from web.auth import STAFF
+from web.help_api import floor_staff
 from web.hub import Subscriber
 
 REPLAY_LIMIT = 2000
@@ -46,7 +47,7 @@ async def staff_of(ws: WebSocket, site_id: str) -> bool | None:
         return False
     tokens = [p for p in offered if p != STAFF_PROTOCOL]
     who = await ws.app.state.hall.tokens.lookup(tokens[0]) if len(tokens) == 1 else None
-    if who is None or who.role not in STAFF or (who.role != "admin" and who.site != site_id):
+    if who is None or who.role not in STAFF or not floor_staff(who.role, who.site, site_id):
         return None
     return True
 
