@@ -140,6 +140,7 @@ def holder_view(c: Ctx, t: Ticket, base_url: str = "") -> dict[str, Any]:
     a transfer) so the page can say what to do next."""
     view = ticket_view(c, t, base_url)
     del view["priority"], view["id_masked"]
+    view["site_name_en"] = site_or_raise(c, t.site).name_en or view["site_name"]
     view["requeued"] = bool(t.requeued)
     view["transferred"] = t.transfers > 0 and t.status == "waiting"
     return view
