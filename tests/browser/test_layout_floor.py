@@ -158,6 +158,12 @@ def test_counter_page_states(browser: Browser, floor: Floor) -> None:
         page.reload()
         page.wait_for_function("document.querySelectorAll('#queue tr').length >= 24")
         check(page, "long-waiting-list", min_font=COUNTER_FONT)
+        # no cell of the list breaks over two lines ("综合受/理" at 1366x768 before)
+        lines = page.evaluate("""() => [...document.querySelectorAll('#queue tr:not([hidden]) td')]
+            .filter((td) => td.textContent.trim())
+            .map((td) => { const r = document.createRange(); r.selectNodeContents(td);
+                           return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size; })""")
+        assert lines and max(lines) == 1, lines
         page.keyboard.press("n")
         expect(page.locator("body")).to_have_attribute("data-ticket-status", "called")
         page.keyboard.press("s")
