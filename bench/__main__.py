@@ -13,10 +13,17 @@ import sys
 import time
 from pathlib import Path
 
-from bench import booking, callnext, day, fanout, tickets
+from bench import booking, callnext, connattack, day, fanout, tickets
 from bench.common import Table, emit
 
-ALL = {"tickets": tickets, "callnext": callnext, "booking": booking, "fanout": fanout, "day": day}
+ALL = {
+    "tickets": tickets,
+    "callnext": callnext,
+    "booking": booking,
+    "fanout": fanout,
+    "day": day,
+    "connattack": connattack,
+}
 
 
 def main(argv: list[str]) -> int:
