@@ -41,8 +41,9 @@ log = logging.getLogger("hall.connections")
 
 # File descriptors kept for the database, its WAL, logs and voice clips, beyond sockets.
 FD_RESERVE = 128
-# A write buffer above this (asyncio's default high-water mark) means the peer is not reading.
-HIGH_WATER = 64 * 1024
+# Bytes of automatic answers (pongs) a websocket may leave unread before it is cut off: far
+# above one snapshot, which the sender writes only once the buffer is below 64 KiB.
+PONG_BUFFER_CAP = 4 * 1024 * 1024
 SWEEP_SECONDS = 1.0
 # Largest client message per websocket path prefix; others get ``limits.ws_max_message_bytes``.
 # The public site socket takes no messages: 125 bytes is the largest control frame (ping).
@@ -83,6 +84,7 @@ class _Conn:
     transport: asyncio.BaseTransport
     peer: str
     stalled_since: float | None = None
+    buffered: int = 0  # bytes waiting to be sent at the last sweep
 
 
 class ConnectionGuard:
@@ -138,11 +140,14 @@ class ConnectionGuard:
             asyncio.get_running_loop().call_later(SWEEP_SECONDS, self.sweep)
 
     def sweep(self) -> None:
-        """Abort transports that could not write (or finish closing) for ``write_stall_seconds``."""
+        """Abort transports that sent nothing of what they hold (or did not finish closing) for
+        ``write_stall_seconds``."""
         now = time.monotonic()
         for conn in list(self._conns.values()):
             t = conn.transport
-            if t.is_closing() or _buffered(t) > HIGH_WATER:
+            buffered = _buffered(t)
+            progress, conn.buffered = buffered < conn.buffered, buffered
+            if (buffered or t.is_closing()) and not progress:  # a slow reader still makes progress
                 if conn.stalled_since is None:
                     conn.stalled_since = now
                 elif now - conn.stalled_since >= self.limits.write_stall_seconds:
@@ -250,7 +255,7 @@ class GuardedWebSocket(WebSocketsSansIOProtocol):
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
         # Pings are answered whether or not the client reads: one that never does is cut off.
-        if _buffered(self.transport) > 4 * HIGH_WATER and not self.transport.is_closing():
+        if _buffered(self.transport) > PONG_BUFFER_CAP and not self.transport.is_closing():
             _abort(self.transport)
 
     def handle_connect(self, event: Any) -> None:
