@@ -23,7 +23,7 @@ from tests.live import ROOT, LiveServer
 
 CLOCK = "2026-05-13T09:30:00+08:00"  # a Wednesday morning, every site open
 ATTACKER = "127.0.0.2"
-FAST = {  # small figures so that each deadline passes within a test
+FAST: dict[str, int | str] = {  # small figures so that each deadline passes within a test
     "connections_per_address": 64,
     "header_timeout_seconds": 1,
     "body_timeout_seconds": 1,
@@ -34,7 +34,7 @@ FAST = {  # small figures so that each deadline passes within a test
 }
 
 
-def live(tmp: Path, limits: dict[str, int], nofile: str | None = None) -> LiveServer:
+def live(tmp: Path, limits: dict[str, int | str], nofile: str | None = None) -> LiveServer:
     """A server with ``limits`` in config.toml's [limits], per-address limits on, optionally under ``prlimit``."""
     text = (ROOT / "config.toml").read_text(encoding="utf-8")
     for key, value in limits.items():
@@ -254,3 +254,35 @@ def calls(server: LiveServer, kiosk: str, auth: str, display: ClientConnection, 
         while json.loads(display.recv(timeout=5))["type"] != "ticket.called":
             pass  # the issue, then the call, reach the display
         assert server.call("POST", "/api/v1/counters/youyi-1/done", token=auth)[0] == 200
+
+
+def test_a_trusted_proxy_counts_toward_the_total_only(tmp_path: Path) -> None:
+    server = live(tmp_path, {**FAST, "trusted_proxies": '["127.0.0.2"]'}).start()
+    try:
+        for _ in range(80):  # more than connections_per_address: they are many clients
+            attacker_socket(server.port)
+        code, sites = server.call("GET", "/api/v1/sites")
+        assert code == 200 and sites
+        last = attacker_socket(server.port)
+        last.sendall(b"GET /api/v1/sites HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert last.recv(65536).startswith(b"HTTP/1.1 200")
+    finally:
+        server.stop()
+
+
+def test_the_total_stays_below_the_open_file_limit(tmp_path: Path) -> None:
+    server = live(tmp_path, FAST, nofile="256:256").start()  # room for 128 connections
+    try:
+        answers = []
+        for i in range(3, 6):  # three addresses, each under its cap of 64
+            for _ in range(60):
+                s = socket.socket()
+                OPENED.append(s)
+                s.settimeout(5)
+                s.bind((f"127.0.0.{i}", 0))
+                s.connect(("127.0.0.1", server.port))
+                answers.append(s)
+        s = answers[-1]
+        assert read_all(s).startswith(b"HTTP/1.1 503")
+    finally:
+        server.stop()
