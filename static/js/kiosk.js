@@ -93,7 +93,7 @@ let guideAudio = null;
 let lastGuide = null;
 
 /** The sentence of ``key`` as shown and spoken, led by the ticket number on the result screen. */
-export function guideText(key, number = null) {
+function guideText(key, number = null) {
   const lead = number ? GUIDES._number.split("%(number)s").join(number) + GUIDES._join : "";
   return lead + (GUIDES[key] || "");
 }
@@ -314,7 +314,7 @@ async function refresh() {
     state.open = detail.open_now;
     if (state.screen === "services" || state.screen === "closed") {
       renderServices();
-      if (wasOpen !== state.open) show(state.open ? "services" : "closed");
+      if (wasOpen !== state.open) show(firstScreen());
     }
   } catch { /* keep what is shown; the next event or tick retries */ }
 }
