@@ -59,7 +59,7 @@ def test_a_reset_mid_slip_is_a_failed_print(resetting: ResettingPrinter, size: i
     cfg = PrinterConfig(kind="network", port=resetting.port, timeout=1.0)
     with pytest.raises(PrintFailed) as failed:
         device.send(cfg, b"\x1b@" + b"x" * size)
-    assert failed.value.reason == "error"
+    assert failed.value.reason in ("error", "interrupted")  # any failure: the kiosk offers the mobile ticket
 
 
 def test_a_healthy_printer_still_prints_and_a_silent_one_is_not_called_failed() -> None:
