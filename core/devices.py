@@ -25,6 +25,8 @@ from core.store.db import Reader, Tx
 ONLINE_SECONDS = 30.0
 PAPER = ("ok", "near_end", "out", "unknown")
 JOB_KINDS = ("ticket", "guide", "appointment")
+# job failures that say the printer itself is at fault (the next heartbeat tells its real state)
+PRINTER_FAULTS = ("offline", "unreachable", "paper_out", "cover_open", "cutter_error", "interrupted", "no_ack")
 BOOKING_CODE = re.compile(f"^[{CODE_ALPHABET}]{{8}}$")
 
 
@@ -122,7 +124,7 @@ def finish_job(tx: Tx, device: str, job: int, status: str, reason: str | None = 
         raise InvalidInput(f"unknown job status {status!r}")
     reason = None if reason is None else str(reason)[:40]
     done = sql.finish_job(tx, device, job, status, reason, tx.now.timestamp())
-    if done and status == "failed" and reason in ("offline", "unreachable", "paper_out", "no_ack"):
+    if done and status == "failed" and reason in PRINTER_FAULTS:
         sql.set_printer(tx, device, 0 if reason != "paper_out" else 1, "out" if reason == "paper_out" else None)
     return done
 

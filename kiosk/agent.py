@@ -91,21 +91,21 @@ class Agent:
         return device.send(self.config.printer, payload)
 
     async def print_job(self, message: dict[str, Any]) -> dict[str, Any]:
-        """Print one job; the ``ack`` to send back."""
+        """Print one job; the ``ack`` to send back. The printer's status after the job (or
+        its fault) becomes the agent's printer status at once: the next health says it."""
         job = message.get("job")
+        if not isinstance(job, int) or isinstance(job, bool):
+            job = None
         async with self._printing:
             try:
-                self.printer_status = await asyncio.to_thread(self._print_now, message.get("kind", ""),
+                self.printer_status = await asyncio.to_thread(self._print_now, str(message.get("kind", "")),
                                                               message.get("slip"))  # fmt: skip
             except device.PrintFailed as e:
                 log.warning("print job %s failed: %s", job, e)
-                if e.reason in ("offline", "unreachable"):
-                    self.printer_status = device.Status(False, self.printer_status.paper, e.reason)
-                elif e.reason == "paper_out":
-                    self.printer_status = device.Status(True, "out", e.reason)
+                self.printer_status = e.status
                 return {"type": "ack", "job": job, "status": "failed", "reason": e.reason}
-            except ValueError as e:
-                log.warning("print job %s refused: %s", job, e)
+            except (ValueError, TypeError, KeyError) as e:
+                log.warning("print job %s refused: %s", job, type(e).__name__)
                 return {"type": "ack", "job": job, "status": "failed", "reason": "bad_job"}
         return {"type": "ack", "job": job, "status": "printed", "reason": None}
 
@@ -171,10 +171,13 @@ class Agent:
             return True
 
     async def _receive(self, ws: Any) -> None:
-        async for raw in ws:
+        async for raw in ws:  # any frame: binary, not JSON, not an object, unknown: ignored
             try:
-                message = json.loads(raw)
+                message = json.loads(raw) if isinstance(raw, str) else None
             except ValueError:
+                message = None
+            if not isinstance(message, dict):
+                log.info("ignored a frame from the server that is not a JSON object")
                 continue
             if message.get("type") == "print":
                 ack = await self.print_job(message)

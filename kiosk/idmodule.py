@@ -129,6 +129,15 @@ class IdModule:
             raise ProtocolError("reply without status")
         return body[2], body[3:]
 
+    def card_present(self) -> bool:
+        """Is a card (already read) still on the reader? Find, or select for modules whose find
+        fails on a card they have read: no read, so the photo is not fetched again."""
+        sw, _ = self.command(FIND)
+        if sw == FOUND:
+            return True
+        sw, _ = self.command(SELECT)
+        return sw == OK
+
     def read_card(self) -> CardRead | None:
         """Find, select and read a card: None when no (new) card lies on the reader.
 
@@ -179,19 +188,23 @@ class IdModuleReader(DeviceThread):
             self._stop.wait(2.0)
 
     def _poll(self, module: IdModule, emit: Callable[[dict[str, Any]], None]) -> None:
-        holding = False  # a card was read and has not been taken away yet
+        holding = False  # a card was read and has not been taken away yet: it is not read again
         empty = 0
         while not self._stop.is_set():
             try:
-                card = module.read_card()
+                if holding:
+                    present = module.card_present()
+                else:
+                    card = module.read_card()
+                    present = card is not None and bool(card.id_number)
+                    if present and card is not None:
+                        emit(card.message())
             except ProtocolError as e:
                 log.warning("ID card module: %s", e)
-                card = None
+                present = False
                 if "no answer" in str(e):
                     raise OSError(str(e)) from None
-            if card is not None and card.id_number:
-                if not holding:
-                    emit(card.message())
+            if present:
                 holding, empty = True, 0
             elif holding:
                 empty += 1

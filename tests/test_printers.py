@@ -148,16 +148,37 @@ def test_paper_near_end_still_prints(sim: SimPrinter) -> None:
     assert decode(sim.wait_for_job(1)).cuts == 1
 
 
-@pytest.mark.parametrize(("online", "paper", "reason"), [(False, "ok", "offline"), (True, "out", "paper_out")])
-def test_offline_or_paper_out_is_detected_before_printing(
-    sim: SimPrinter, online: bool, paper: str, reason: str
-) -> None:
-    sim.online, sim.paper = online, paper
-    assert device.status(cfg(sim)) == device.Status(online, paper)  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    ("fault", "reason"),
+    [("online", "offline"), ("paper", "paper_out"), ("cover_open", "cover_open"), ("cutter_error", "cutter_error")],
+)
+def test_each_fault_is_named_before_printing(sim: SimPrinter, fault: str, reason: str) -> None:
+    # like an Epson-compatible printer, every fault sets the offline bit: DLE EOT 2/3/4 say why
+    setattr(sim, fault, {"online": False, "paper": "out"}.get(fault, True))
+    st = device.status(cfg(sim))
+    assert st.online is False and st.error == reason and (st.paper == "out") == (reason == "paper_out")
     with pytest.raises(device.PrintFailed) as failed:
         device.send(cfg(sim), ticket_bytes())
-    assert failed.value.reason == reason
+    assert failed.value.reason == reason and failed.value.status == st
     assert all(not job.strip(b"\x00") for job in sim.jobs)  # nothing but status queries reached the paper
+
+
+@pytest.mark.parametrize("fault", ["paper_out", "cover_open", "cutter_error", "reset"])
+def test_a_fault_during_the_slip_fails_the_job(sim: SimPrinter, fault: str) -> None:
+    sim.fault_after = (200, fault)  # the first 200 bytes reach the paper, then the fault
+    with pytest.raises(device.PrintFailed) as failed:
+        device.send(cfg(sim, timeout=0.5), ticket_bytes())
+    reason = "interrupted" if fault == "reset" else fault
+    assert failed.value.reason == reason and failed.value.status.error == reason
+    if fault == "paper_out":
+        assert failed.value.status.paper == "out"  # health says out at once, not "ok"
+    assert len(sim.wait_for_job(1)) <= 200  # half a slip reached the paper, no cut
+
+
+def test_a_whole_slip_is_confirmed_after_the_cut(sim: SimPrinter) -> None:
+    st = device.send(device.PrinterConfig(kind="network", port=sim.port, timeout=1.0, confirm_seconds=0.3), ticket_bytes())
+    assert st == device.Status(True, "ok")
+    assert sim.queries >= 4  # asked before the slip and again after the cut
 
 
 def test_a_silent_printer_is_unknown_not_ok(sim: SimPrinter) -> None:

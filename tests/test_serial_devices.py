@@ -90,12 +90,17 @@ def test_reader_emits_card_once_then_removed(module: SimIdModule) -> None:
         card = events.get(timeout=5)
         assert card["type"] == "card" and card["id_number"] == "310113194803071223" and card["source"] == "idmodule"
         time.sleep(0.3)
-        assert events.empty()  # still lying there: not read again
+        assert events.empty()  # still lying there: not sent again...
+        assert module.reads == 1  # ...and not read again (each read fetches the photo)
         module.take()
         assert events.get(timeout=5) == {"type": "card_removed"}
         module.read_once = True  # a module that will not find an already-read card...
         module.place("young")
         assert events.get(timeout=5)["id_number"] == "110105199003071239"
+        time.sleep(0.3)
+        assert events.empty() and module.reads == 2  # ...still sees it lying there (select), unread
+        module.take()
+        assert events.get(timeout=5) == {"type": "card_removed"}
     finally:
         reader.stop()
 

@@ -362,9 +362,24 @@ async def on_message(reg: KioskLinks, kiosk_id: str, message: dict[str, Any]) ->
         reg.to_pages(kiosk_id, {"type": "identity_removed"})
     elif kind == "scan" and isinstance(message.get("data"), str):
         await on_scan(reg, kiosk_id, message["data"], now)
-    elif kind == "ack" and isinstance(message.get("job"), int) and message.get("status") in ("printed", "failed"):
+    elif kind == "ack" and type(message.get("job")) is int and message.get("status") in ("printed", "failed"):
         reason = message.get("reason")
         await reg.finish(kiosk_id, message["job"], message["status"], reason if isinstance(reason, str) else None)
+
+
+def agent_frame(frame: Any) -> dict[str, Any] | None:
+    """The JSON object in an agent's frame, or None for anything else (binary, too big, not
+    JSON, not an object). A closing frame raises ``WebSocketDisconnect``."""
+    if frame.get("type") == "websocket.disconnect":
+        raise WebSocketDisconnect(frame.get("code", 1000))
+    raw = frame.get("text")
+    if not isinstance(raw, str) or len(raw) > MAX_MESSAGE:
+        return None
+    try:
+        message = json.loads(raw)
+    except ValueError:
+        return None
+    return message if isinstance(message, dict) else None
 
 
 async def serve_agent(ws: WebSocket, reg: KioskLinks, kiosk_id: str) -> None:
@@ -380,15 +395,12 @@ async def serve_agent(ws: WebSocket, reg: KioskLinks, kiosk_id: str) -> None:
         await ws.send_text(json.dumps({"type": "welcome", "kiosk": kiosk_id, "server_time": now}))
         reg.to_pages(kiosk_id, k.agent_state())
         while True:
-            raw = await ws.receive_text()
-            if len(raw) > MAX_MESSAGE:
-                continue
-            try:
-                message = json.loads(raw)
-            except ValueError:
-                continue
-            if isinstance(message, dict):
-                await on_message(reg, kiosk_id, message)
+            message = agent_frame(await ws.receive())
+            if message is not None:
+                try:
+                    await on_message(reg, kiosk_id, message)
+                except (HallError, ValueError, TypeError, KeyError) as e:  # a message we cannot use: not the link
+                    log.warning("kiosk %s: ignored a %s message (%s)", kiosk_id, message.get("type"), type(e).__name__)
     except (WebSocketDisconnect, RuntimeError, OSError):
         pass
     finally:

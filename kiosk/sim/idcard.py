@@ -48,6 +48,7 @@ class SimIdModule:
         self.read_once = False  # like some modules: after a read, "find" fails until the card is re-placed
         self._done = False
         self._read = False
+        self.reads = 0  # READ commands answered (each one fetches the 1 KiB photo)
         master, slave = os.openpty()
         tty.setraw(slave)
         self._master, self._slave = master, slave
@@ -113,6 +114,7 @@ class SimIdModule:
             self._answer(OK if card is not None else SELECT_FAILED, b"\x00" * 8)
         elif cmd == READ and card is not None:
             self._read = True
+            self.reads += 1
             text = encode_text(card)
             self._answer(OK, len(text).to_bytes(2, "big") + (1024).to_bytes(2, "big") + text + b"\x00" * 1024)
         else:

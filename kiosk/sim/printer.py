@@ -1,8 +1,11 @@
 """A network receipt printer on 127.0.0.1: records what it is sent, answers ``DLE EOT``.
 
-Each connection's bytes (status queries removed) are one entry of ``jobs``. Set
-``online``/``paper`` to change the answers, ``answer = False`` to stay silent, and
-``stop()`` to pull the plug (the port then refuses connections).
+Each connection's bytes (status queries removed) are one entry of ``jobs``: what reached the
+paper. Set ``online``/``paper``/``cover_open``/``cutter_error`` to change the answers (like an
+Epson-compatible printer, any fault also sets the offline bit), ``answer = False`` to stay
+silent, and ``stop()`` to pull the plug (the port then refuses connections). Faults during a
+slip: ``fault_after = (n, fault)`` lets ``n`` bytes reach the paper, then the fault ("paper_out",
+"cover_open", "cutter_error") stops printing, or "reset" drops the connection.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import time
 
 STATUS_ONLINE = {True: 0x16, False: 0x1E}
 STATUS_PAPER = {"ok": 0x12, "near_end": 0x1E, "out": 0x72}
+FAULTS = ("paper_out", "cover_open", "cutter_error", "reset")
 
 
 class SimPrinter:
@@ -23,6 +27,9 @@ class SimPrinter:
         self.online = True
         self.paper = "ok"
         self.answer = True
+        self.cover_open = False
+        self.cutter_error = False
+        self.fault_after: tuple[int, str] | None = None
         self.jobs: list[bytes] = []
         self.queries = 0
         self._changed = threading.Condition()
@@ -79,11 +86,33 @@ class SimPrinter:
         self.queries += 1
         if not self.answer:
             return b""
+        paper_end = self.paper == "out"
         if kind == 1:
-            return bytes([STATUS_ONLINE[self.online]])
+            return bytes([STATUS_ONLINE[self.online and not (paper_end or self.cover_open or self.cutter_error)]])
+        if kind == 2:
+            return bytes([0x12 | 0x04 * self.cover_open | 0x20 * paper_end | 0x40 * self.cutter_error])
+        if kind == 3:
+            return bytes([0x12 | 0x08 * self.cutter_error])
         if kind == 4:
             return bytes([STATUS_PAPER[self.paper]])
         return bytes([0x12])
+
+    def _printable(self) -> bool:
+        return self.paper != "out" and not self.cover_open and not self.cutter_error
+
+    def _fault_now(self, printed: int) -> str | None:
+        """The planned fault once ``printed`` bytes reached the paper (it happens once)."""
+        if self.fault_after is None or printed < self.fault_after[0]:
+            return None
+        fault = self.fault_after[1]
+        self.fault_after = None
+        if fault == "paper_out":
+            self.paper = "out"
+        elif fault == "cover_open":
+            self.cover_open = True
+        elif fault == "cutter_error":
+            self.cutter_error = True
+        return fault
 
     def _serve(self, conn: socket.socket) -> None:
         data = bytearray()
@@ -107,7 +136,10 @@ class SimPrinter:
                         pending = buf[i:]
                         break
                     else:
-                        data.append(buf[i])
+                        if self._fault_now(len(data)) == "reset":
+                            return  # the printer restarts: what it had in its buffer is lost
+                        if self._printable():
+                            data.append(buf[i])
                         i += 1
         except OSError:
             pass
