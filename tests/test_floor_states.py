@@ -80,9 +80,7 @@ def test_hall_waiting_list_in_calling_order(
     assert called == view["waiting"][0]["number"]  # the list said who is called next
 
 
-def test_phone_page_in_english_names_the_site_in_english(
-    client: TestClient, hall: Hall, kiosk: dict[str, str]
-) -> None:
+def test_phone_page_in_english_names_the_site_in_english(client: TestClient, hall: Hall, kiosk: dict[str, str]) -> None:
     t = hall.take("general", kiosk)
     html = client.get(f"/t/{t['id']}?lang=en").text
     assert "Youyi Road Subdistrict" in html and "友谊路" not in html
