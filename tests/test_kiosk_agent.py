@@ -93,3 +93,23 @@ def test_link_url_and_backoff() -> None:
     assert link_url("http://hall.local:8000/", "k1") == "ws://hall.local:8000/ws/kiosks/k1"
     assert link_url("https://hall.example", "k1") == "wss://hall.example/ws/kiosks/k1"
     assert [round(backoff(n, lambda: 0.5)) for n in range(7)] == [1, 2, 4, 8, 16, 30, 30]
+
+
+def test_paper_out_during_a_slip_is_reported_at_once(tmp_path: Path) -> None:
+    server = LiveServer(tmp_path, CLOCK).start()
+    token = server.cli("device", "token", "youyi-k1").split()[-1]
+    rig = KioskRig(tmp_path, server.base, "youyi-k1", token, health_seconds=60).start()  # no heartbeat to help
+    try:
+        with rig.page() as page:
+            wait_for(page, lambda m: m["type"] == "agent" and m["online"] and m["printer"] is True, 15)
+            rig.printer.fault_after = (300, "paper_out")  # the roll ends in the middle of the slip
+            status, ticket = server.call("POST", "/api/v1/sites/youyi/tickets", {"service": "general"}, token)
+            assert status == 201 and ticket["print"]["status"] == "sent"
+            done = wait_for(page, lambda m: m["type"] == "print", 10)
+            assert done == {"type": "print", "job": ticket["print"]["job"], "status": "failed", "reason": "paper_out"}
+            wait_for(page, lambda m: m["type"] == "agent" and m["paper"] == "out" and m["printer"] is False, 3)
+            status, second = server.call("POST", "/api/v1/sites/youyi/tickets", {"service": "social"}, token)
+            assert second["print"] == {"job": None, "status": "unavailable", "reason": "printer_offline"}
+    finally:
+        rig.stop()
+        server.stop()

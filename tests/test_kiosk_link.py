@@ -216,3 +216,25 @@ def test_offline_after_thirty_silent_seconds(client: TestClient, hall: Hall, tok
     assert overview(hall, "youyi-k2")["state"] == "offline" and overview(hall, "youyi-k2")["last_seen"] is None
     clock.advance(seconds=31)
     assert overview(hall, "youyi-k1")["state"] == "offline"
+
+
+def test_the_agent_link_survives_any_frame(client: TestClient, hall: Hall, token: str) -> None:
+    kiosk = {"Authorization": f"Bearer {token}"}
+    with agent(client, token) as a, page(client, token) as p:
+        a.send_bytes(b"\x00\xff binary")
+        a.send_bytes(json.dumps(HEALTHY).encode())  # JSON, but in a binary frame: still ignored
+        for junk in ("not json", "[1, 2]", "null", '"health"', "x" * 100_000, '{"type": "nope"}', '{"no": "type"}',
+                     '{"type": "health", "printer": "on", "reader": [], "version": {"a": 1}}',
+                     '{"type": "ack", "job": true, "status": "printed"}', '{"type": "ack", "job": "1"}',
+                     '{"type": "card", "id_number": 123, "name": ["x"]}', '{"type": "scan", "data": 5}'):  # fmt: skip
+            a.send_text(junk)
+        a.send_text(json.dumps(HEALTHY))  # the link is still served
+        state = until(p, "agent")
+        while state["printer"] is not True:
+            state = until(p, "agent")
+        r = client.post("/api/v1/sites/youyi/tickets", json={"service": "general"}, headers=kiosk)
+        job = recv(a)
+        assert job["type"] == "print" and job["job"] == r.json()["print"]["job"]
+        a.send_text(json.dumps({"type": "ack", "job": job["job"], "status": "failed", "reason": "paper_out"}))
+        assert until(p, "print") == {"type": "print", "job": job["job"], "status": "failed", "reason": "paper_out"}
+    assert overview(hall, "youyi-k1")["failed_today"] == 1

@@ -176,7 +176,9 @@ def test_a_fault_during_the_slip_fails_the_job(sim: SimPrinter, fault: str) -> N
 
 
 def test_a_whole_slip_is_confirmed_after_the_cut(sim: SimPrinter) -> None:
-    st = device.send(device.PrinterConfig(kind="network", port=sim.port, timeout=1.0, confirm_seconds=0.3), ticket_bytes())
+    st = device.send(
+        device.PrinterConfig(kind="network", port=sim.port, timeout=1.0, confirm_seconds=0.3), ticket_bytes()
+    )
     assert st == device.Status(True, "ok")
     assert sim.queries >= 4  # asked before the slip and again after the cut
 
