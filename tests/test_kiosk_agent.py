@@ -113,3 +113,40 @@ def test_paper_out_during_a_slip_is_reported_at_once(tmp_path: Path) -> None:
     finally:
         rig.stop()
         server.stop()
+
+
+def test_the_agents_client_survives_any_frame(tmp_path: Path) -> None:
+    import asyncio
+    import json
+
+    from websockets.asyncio.server import serve
+
+    from kiosk.agent import Agent
+    from kiosk.config import AgentConfig
+
+    acks: list[dict[str, object]] = []
+
+    async def server(ws: object) -> None:
+        await ws.recv()  # type: ignore[attr-defined]  # hello
+        await ws.send(json.dumps({"type": "welcome", "kiosk": "k1"}))  # type: ignore[attr-defined]
+        for junk in (b"\x00\xff", "not json", "[1]", "null", '{"type": "print", "job": "x", "slip": 5}', "{}"):
+            await ws.send(junk)  # type: ignore[attr-defined]
+        await ws.send(json.dumps({"type": "print", "job": 7, "kind": "ticket", "slip": {}}))  # type: ignore[attr-defined]
+        async for raw in ws:  # type: ignore[attr-defined]
+            message = json.loads(raw)
+            if message["type"] == "ack":
+                acks.append(message)
+                if message["job"] == 7:
+                    return
+
+    async def run() -> None:
+        async with serve(server, "127.0.0.1", 0) as srv:
+            port = srv.sockets[0].getsockname()[1]
+            (tmp_path / "token").write_text("t")
+            agent = Agent(f"http://127.0.0.1:{port}", "k1", tmp_path / "token", AgentConfig())
+            agent._loop = asyncio.get_running_loop()
+            assert await asyncio.wait_for(agent.session(), 10)  # served to the end, not crashed
+
+    asyncio.run(run())
+    assert acks[0] == {"type": "ack", "job": None, "status": "failed", "reason": "bad_job"}
+    assert acks[-1]["job"] == 7 and acks[-1]["status"] == "failed"
