@@ -17,7 +17,6 @@ import time
 
 STATUS_ONLINE = {True: 0x16, False: 0x1E}
 STATUS_PAPER = {"ok": 0x12, "near_end": 0x1E, "out": 0x72}
-FAULTS = ("paper_out", "cover_open", "cutter_error", "reset")
 
 
 class SimPrinter:
