@@ -11,10 +11,12 @@ admin) is checked at its full height, so only sideways overflow, clipping, cover
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import Page
 
 PROBE = (Path(__file__).parent / "layout_probe.js").read_text(encoding="utf-8")
@@ -90,4 +92,6 @@ def shoot(page: Page, name: str, *, full_page: bool = False) -> None:
         return
     Path(folder).mkdir(parents=True, exist_ok=True)
     slug = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip("-")
-    page.screenshot(path=str(Path(folder) / f"{slug}.png"), full_page=full_page)
+    shot = Image.open(io.BytesIO(page.screenshot(full_page=full_page))).convert("RGB")
+    # a 256-colour palette keeps UI screenshots sharp at a third of the size (docs/screenshots is in git)
+    shot.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(Path(folder) / f"{slug}.png", optimize=True)
