@@ -21,21 +21,7 @@ from core.store import notices as notices_sql
 from core.store.db import Reader
 from web import csrf
 from web.pages import error_page, hall_of, render
-from web.staff_pages import FORM_EXPIRED, may_see, supervisor_page
-
-
-async def _site_of(request: Request) -> tuple[dict[str, Any] | None, str | None, Response | None]:
-    """The signed-in supervisor and the site asked for, or the response to send instead."""
-    who, refused = await supervisor_page(request)
-    if refused is not None or who is None:
-        return None, None, refused or error_page(request, 403)
-    hall = hall_of(request)
-    asked = request.query_params.get("site") or who["site"] or hall.config.sites[0].id
-    if hall.config.site(asked) is None:
-        return who, None, error_page(request, 404, "没有这个服务中心 / unknown site")
-    if not may_see(who, asked):
-        return who, None, error_page(request, 403, "您不属于这个中心 / you do not work at this center")
-    return who, asked, None
+from web.staff_pages import FORM_EXPIRED, supervisor_site
 
 
 def _state(r: Reader, site_id: str) -> dict[str, Any]:
@@ -58,14 +44,14 @@ async def _page(request: Request, who: dict[str, Any], site_id: str, *, text: st
 
 
 async def notices_page(request: Request) -> Response:
-    who, site_id, refused = await _site_of(request)
+    who, site_id, refused = await supervisor_site(request)
     if refused is not None or who is None or site_id is None:
         return refused or error_page(request, 403)
     return await _page(request, who, site_id)
 
 
 async def notices_post(request: Request) -> Response:
-    who, site_id, refused = await _site_of(request)
+    who, site_id, refused = await supervisor_site(request)
     if refused is not None or who is None or site_id is None:
         return refused or error_page(request, 403)
     try:

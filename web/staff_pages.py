@@ -79,6 +79,21 @@ def may_see(who: dict[str, Any], site_id: str) -> bool:
     return who["role"] == "admin" or who["site"] in (None, site_id)
 
 
+async def supervisor_site(request: Request) -> tuple[dict[str, Any] | None, str | None, Response | None]:
+    """The signed-in supervisor and the site a page is about (``?site=``, else their own), or the
+    response to send instead (sign-in, 403, 404)."""
+    who, refused = await supervisor_page(request)
+    if refused is not None or who is None:
+        return who, None, refused or error_page(request, 403)
+    hall = hall_of(request)
+    asked = request.query_params.get("site") or who["site"] or hall.config.sites[0].id
+    if hall.config.site(asked) is None:
+        return who, None, error_page(request, 404, "没有这个服务中心 / unknown site")
+    if not may_see(who, asked):
+        return who, None, error_page(request, 403, "您不属于这个中心 / you do not work at this center")
+    return who, asked, None
+
+
 async def counter_home(request: Request) -> Response:
     """Sign-in form, or the list of counters to choose from."""
     who = await staff(request)

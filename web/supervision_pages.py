@@ -22,7 +22,7 @@ from web.errors import status_for
 from web.help_api import HELP_JS
 from web.i18n import N_
 from web.pages import bilingual, error_page, hall_of, render
-from web.staff_pages import FORM_EXPIRED, may_see, supervisor_page
+from web.staff_pages import FORM_EXPIRED, supervisor_site
 from web.supervision import stats_response
 from web.supervision_csv import FIGURES
 
@@ -91,20 +91,6 @@ STATS_JS = {
 }
 
 
-async def _supervisor_site(request: Request) -> tuple[dict[str, Any] | None, str | None, Response | None]:
-    """The signed-in supervisor and the site the page is about, or the response to send instead."""
-    who, refused = await supervisor_page(request)
-    if refused is not None or who is None:
-        return who, None, refused or error_page(request, 403)
-    hall = hall_of(request)
-    asked = request.query_params.get("site") or who["site"] or hall.config.sites[0].id
-    if hall.config.site(asked) is None:
-        return who, None, error_page(request, 404, "没有这个服务中心 / unknown site")
-    if not may_see(who, asked):
-        return who, None, error_page(request, 403, "您不属于这个中心 / you do not work at this center")
-    return who, asked, None
-
-
 def _site_nav(request: Request, who: dict[str, Any]) -> list[Any]:
     sites = hall_of(request).config.sites
     return list(sites) if who["role"] == "admin" or who["site"] is None else []
@@ -123,7 +109,7 @@ async def pad(request: Request) -> Response:
 
 
 async def hall_page(request: Request) -> Response:
-    who, site_id, refused = await _supervisor_site(request)
+    who, site_id, refused = await supervisor_site(request)
     if refused is not None:
         return refused
     assert who is not None and site_id is not None
@@ -143,7 +129,7 @@ async def hall_page(request: Request) -> Response:
 
 
 async def stats_page(request: Request) -> Response:
-    who, site_id, refused = await _supervisor_site(request)
+    who, site_id, refused = await supervisor_site(request)
     if refused is not None:
         return refused
     assert who is not None and site_id is not None
@@ -163,7 +149,7 @@ async def stats_page(request: Request) -> Response:
 
 async def stats_export(request: Request) -> Response:
     """A statistics table as CSV for a signed-in supervisor (links on the statistics page)."""
-    _, site_id, refused = await _supervisor_site(request)
+    _, site_id, refused = await supervisor_site(request)
     if refused is not None:
         return refused
     assert site_id is not None
@@ -174,7 +160,7 @@ async def stats_export(request: Request) -> Response:
 
 
 async def followups_page(request: Request) -> Response:
-    who, site_id, refused = await _supervisor_site(request)
+    who, site_id, refused = await supervisor_site(request)
     if refused is not None:
         return refused
     assert who is not None and site_id is not None
@@ -201,7 +187,7 @@ async def _followups(
 
 
 async def followups_post(request: Request) -> Response:
-    who, site_id, refused = await _supervisor_site(request)
+    who, site_id, refused = await supervisor_site(request)
     if refused is not None:
         return refused
     assert who is not None and site_id is not None
