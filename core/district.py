@@ -14,7 +14,7 @@ from typing import Any
 from core import views
 from core.clock import TZ
 from core.config import Site
-from core.hours import is_open, next_opening
+from core.hours import next_opening
 
 EARTH_KM = 6371.0
 
@@ -54,11 +54,7 @@ def site_now(c: views.Ctx, site: Site) -> dict[str, Any]:
         for s in views.services_view(c, site)
     ]
     return {
-        "id": site.id,
-        "name": site.name,
-        "name_en": site.name_en,
-        "kind": site.kind,
-        "open_now": is_open(site, c.now),
+        **views.site_summary(c, site),
         "opens_at": _opens_at(site, c),
         "lat": site.lat,
         "lon": site.lon,
