@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
@@ -104,7 +104,13 @@ def start_hall(tmp: Path) -> Iterator[Hall]:
         live.stop()
 
 
-def sign_in(context: BrowserContext, hall: Hall, name: str) -> Page:
+class HasBase(Protocol):
+    @property
+    def base(self) -> str: ...
+
+
+def sign_in(context: BrowserContext, hall: HasBase, name: str) -> Page:
+    """A new page of ``context`` signed in as ``name`` (any server with a ``base`` URL)."""
     page = context.new_page()
     page.goto(f"{hall.base}/counter")
     page.locator("#username").fill(name)

@@ -111,16 +111,6 @@ def start_board(tmp: Path) -> Iterator[Board]:
         live.stop()
 
 
-def sign_in(context: BrowserContext, board: Board, name: str) -> Page:
-    page = context.new_page()
-    page.goto(f"{board.base}/counter")
-    page.locator("#username").fill(name)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("button[type=submit]").click()
-    expect(page.locator(".who")).to_contain_text(name)
-    return page
-
-
 def set_notices(page: Page, board: Board, site: str, text: str) -> None:
     """Through the supervisor's form, as a supervisor would."""
     page.goto(f"{board.base}/admin/notices?site={site}")

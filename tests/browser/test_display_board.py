@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.board import Board, set_notices, sign_in, start_board
+from tests.browser.a11y import sign_in
+from tests.browser.board import Board, set_notices, start_board
 
 SITE = "youyi"
 ONE = "youyi-1"

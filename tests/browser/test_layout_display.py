@@ -13,7 +13,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.board import BIG, Board, set_notices, sign_in, start_board
+from tests.browser.a11y import sign_in
+from tests.browser.board import BIG, Board, set_notices, start_board
 from tests.browser.layout import VIEWPORTS, Layout
 
 NOTICES = (

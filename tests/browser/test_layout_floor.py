@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.a11y import sign_in
 from tests.browser.conftest import CLOCK, PASSWORD
 from tests.browser.layout import VIEWPORTS, Layout
 from tests.live import LiveServer
@@ -71,16 +72,6 @@ def floor(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Floor]:
         yield floor
     finally:
         live.stop()
-
-
-def sign_in(context: BrowserContext, floor: Floor, name: str) -> Page:
-    page = context.new_page()
-    page.goto(f"{floor.base}/counter")
-    page.locator("#username").fill(name)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("button[type=submit]").click()
-    expect(page.locator(".who")).to_contain_text(name)
-    return page
 
 
 def call(floor: Floor, ticket: dict[str, Any]) -> None:
