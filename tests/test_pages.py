@@ -227,3 +227,9 @@ def test_signing_in_comes_back_to_the_page_with_its_query(client: TestClient) ->
     r = sign_in(client, "sue2", "supervisor", None, next_url=next_url)
     assert r.headers["location"] == "/admin/hall?site=wusong&threshold=20"
     assert client.get(r.headers["location"]).status_code == 200
+
+
+def test_the_home_page_in_english_names_kiosks_in_english(client: TestClient) -> None:
+    html = client.get("/?lang=en").text
+    assert ">Kiosk 1" in html and "1号自助机" not in html
+    assert "1号自助机" in client.get("/?lang=zh").text
