@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from tests.browser.conftest import Server
 from tests.browser.layout import probe
 
 PAGE = """<!doctype html><html><body style="margin:0;font-size:20px">
@@ -50,3 +51,14 @@ def test_a_page_that_scrolls_on_purpose_is_checked_at_full_height(page: Page) ->
     assert kinds(page, scrolls=True) == set()
     page.set_content('<body style="font-size:18px"><p style="width:600px">预约成功</p></body>')
     assert "offscreen" in kinds(page, scrolls=True)
+
+
+def test_shrinking_a_real_screen_is_caught(page: Page, server: Server) -> None:
+    """The kiosk's real first screen at its real size, its main container squeezed to a strip with
+    its overflow hidden: what no longer fits is reported."""
+    page.set_viewport_size({"width": 1080, "height": 1920})
+    page.goto(f"{server.base}/kiosk/youyi-k1#token={server.kiosk_tokens['youyi-k1']}")
+    page.locator("#screen-services").wait_for()
+    before = kinds(page)
+    page.eval_on_selector("main", "m => { m.style.maxHeight = '240px'; m.style.overflow = 'hidden'; }")
+    assert kinds(page) - before, "a squeezed screen went unnoticed"
