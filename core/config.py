@@ -146,6 +146,13 @@ class Limits(Struct, frozen=True, kw_only=True):
     bookings_per_identity_per_hour: int = 10
     requests_per_device_per_minute: int = 600
     logins_per_address_per_minute: int = 20
+    # Sign-in lockout (web/logins.py): attempts at one account from one address per 10 minutes,
+    # and from addresses it never signed in from, per hour.
+    login_attempts_per_account_and_address: int = 10
+    login_attempts_per_account_elsewhere_per_hour: int = 50
+    # Small secrets (web/guesses.py): wrong verifications of one booking code per hour, then a lock.
+    verify_misses_per_code_per_hour: int = 5
+    code_lock_minutes: int = 30
     # Connections (web/connections.py, docs/security.md "Connections").
     connections_per_address: int = 256  # HALL_LIMITS=off lifts it; a trusted proxy counts toward the total only
     connections_total: int = 100_000  # and never above the open-file limit less a reserve

@@ -98,7 +98,7 @@ class Hall:
         self.tokens = TokenCache(self.store)
         self.limits = Buckets(clock, config.limits)
         self.logins = LoginGuard(self.limits)
-        self.guesses = CodeGuard(clock)
+        self.guesses = CodeGuard(clock, config.limits)
         self.voice = Voice()
         self.kiosks = KioskLinks(self.store, config)
         self.sink: notify.Sink = notify.LogSink(db_path.parent / "notifications.log", clock)

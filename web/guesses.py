@@ -1,9 +1,9 @@
 """Small secrets limited per target (SPEC 8): a booking code is verified by 4 digits of an
 applicant's ID number or a phone, which can be guessed. Rotating addresses (behind a trusted
 proxy, or many machines) beat a per-address limit, so misses are also counted per code: after
-``MISSES`` wrong verifications within ``WINDOW`` seconds the code is locked for ``LOCK``
-seconds (every look-up, cancel, reschedule and kiosk print of it answers 429 ``code_locked``,
-the right digits included), and its holders are told through the outbox.
+``limits.verify_misses_per_code_per_hour`` wrong verifications within an hour the code is
+locked for ``limits.code_lock_minutes`` (every look-up, cancel, reschedule and kiosk print of
+it answers 429 ``code_locked``, the right digits included), and its holders are told through the outbox.
 
 Unknown codes are counted the same way, so the answers do not say which codes exist. The
 counts live in the server process, like the other limits (docs/security.md).
@@ -18,14 +18,13 @@ from typing import Any, TypeVar
 
 from core import appointments
 from core.clock import Clock
+from core.config import Limits
 from core.errors import AppointmentNotFound
 from web.errors import ApiError
 
 T = TypeVar("T")
 
-MISSES = 5
 WINDOW = 3600.0
-LOCK = 1800.0
 MAX_CODES = 100_000
 
 
@@ -38,8 +37,10 @@ class CodeLocked(ApiError):
 
 
 class CodeGuard:
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, limits: Limits) -> None:
         self.clock = clock
+        self.misses = limits.verify_misses_per_code_per_hour
+        self.lock = limits.code_lock_minutes * 60.0
         self._misses: OrderedDict[str, list[float]] = OrderedDict()
         self._locked: dict[str, float] = {}
 
@@ -60,8 +61,8 @@ class CodeGuard:
         """Count a wrong verification; True when this miss locks the code."""
         key, now = self._key(code), self.clock.now().timestamp()
         recent = [t for t in self._misses.pop(key, []) if now - t < WINDOW] + [now]
-        if len(recent) >= MISSES:
-            self._locked[key] = now + LOCK
+        if len(recent) >= self.misses:
+            self._locked[key] = now + self.lock
             return True
         self._misses[key] = recent
         while len(self._misses) > MAX_CODES:

@@ -1,9 +1,9 @@
 """Sign-in lockout that costs the attacker, not the clerk (SPEC 8).
 
-Two buckets guard each account. Per (address, account): 10 attempts in 10 minutes, then that
-address waits; guessing from one machine is slow, and it locks nobody else out. Per account,
-from addresses it has never signed in from: 50 attempts an hour, so spreading guesses over many
-machines stays slow too. An address where the account signed in before (the clerk's own counter
+Two buckets guard each account (numbers in ``config.toml [limits]``). Per (address, account):
+10 attempts in 10 minutes, then that address waits; guessing from one machine is slow, and it
+locks nobody else out. Per account, from addresses it has never signed in from: 50 attempts an
+hour, so spreading guesses over many machines stays slow too. An address where the account signed in before (the clerk's own counter
 PC) is not held by that second bucket, so an attacker elsewhere cannot lock the clerk out of
 their own machine. A supervisor can unlock an account (both buckets) on /admin/accounts.
 
@@ -16,14 +16,15 @@ from collections import OrderedDict
 
 from web.limits import Buckets, RateLimited
 
-PER_ADDRESS = (10, 600.0)  # attempts, seconds
-PER_ACCOUNT_ELSEWHERE = (50, 3600.0)
 KNOWN_MAX = 50_000  # accounts remembered with their good addresses
 
 
 class LoginGuard:
     def __init__(self, buckets: Buckets) -> None:
         self.buckets = buckets
+        limits = buckets.limits
+        self.per_address = (limits.login_attempts_per_account_and_address, 600.0)  # attempts, seconds
+        self.elsewhere = (limits.login_attempts_per_account_elsewhere_per_hour, 3600.0)
         self._known: OrderedDict[str, set[str]] = OrderedDict()
 
     def attempt(self, username: str, address: str) -> None:
@@ -33,9 +34,9 @@ class LoginGuard:
         """
         user = username.lower()[:64]
         try:
-            self.buckets.take(f"login:{user}:addr:{address}", *PER_ADDRESS)
+            self.buckets.take(f"login:{user}:addr:{address}", *self.per_address)
             if address not in self._known.get(user, ()):
-                self.buckets.take(f"login:{user}:elsewhere", *PER_ACCOUNT_ELSEWHERE)
+                self.buckets.take(f"login:{user}:elsewhere", *self.elsewhere)
         except RateLimited as e:
             minutes = max(1, round(e.retry_after / 60))
             e.message = (
