@@ -3,9 +3,10 @@
 Two buckets guard each account (numbers in ``config.toml [limits]``). Per (address, account):
 10 attempts in 10 minutes, then that address waits; guessing from one machine is slow, and it
 locks nobody else out. Per account, from addresses it has never signed in from: 50 attempts an
-hour, so spreading guesses over many machines stays slow too. An address where the account signed in before (the clerk's own counter
-PC) is not held by that second bucket, so an attacker elsewhere cannot lock the clerk out of
-their own machine. A supervisor can unlock an account (both buckets) on /admin/accounts.
+hour, so spreading guesses over many machines stays slow too. An address where the account
+signed in before (the clerk's own counter PC) is not held by that second bucket, so an attacker
+elsewhere cannot lock the clerk out of their own machine. A supervisor can unlock an account
+(both buckets) on /admin/accounts.
 
 Like the other limits, the buckets live in the one server process (docs/security.md).
 """
