@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -238,3 +239,22 @@ def test_the_agent_link_survives_any_frame(client: TestClient, hall: Hall, token
         a.send_text(json.dumps({"type": "ack", "job": job["job"], "status": "failed", "reason": "paper_out"}))
         assert until(p, "print") == {"type": "print", "job": job["job"], "status": "failed", "reason": "paper_out"}
     assert overview(hall, "youyi-k1")["failed_today"] == 1
+
+
+def test_the_page_socket_survives_any_frame_and_notices_its_page_leave(
+    client: TestClient, hall: Hall, token: str
+) -> None:
+    """The page sends nothing the server uses; after a binary or junk frame the page is still served
+    and its leaving is noticed. (In-process the test client ends the handler on close, so this does
+    not show the old watcher's death on a binary frame; it guards the behaviour.)"""
+    links = client.app.state.hall.kiosks  # type: ignore[attr-defined]
+    with agent(client, token) as a:
+        with page(client, token) as p:
+            p.send_bytes(b"\x00\xff" * 100)
+            p.send_text("not json")
+            a.send_text(json.dumps(HEALTHY))
+            assert until(p, "agent")["online"] is True  # still served
+        deadline = time.monotonic() + 5
+        while links.kiosk("youyi-k1").pages and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not links.kiosk("youyi-k1").pages

@@ -291,10 +291,10 @@ async def page_socket(ws: WebSocket) -> None:
     q: asyncio.Queue[str | None] = asyncio.Queue(PAGE_QUEUE)
     k.pages.add(q)
 
-    async def watch() -> None:
+    async def watch() -> None:  # the page sends nothing we use: any frame is read and dropped
         with contextlib.suppress(WebSocketDisconnect, RuntimeError):
-            while True:
-                await ws.receive_text()
+            while (await ws.receive())["type"] != "websocket.disconnect":
+                pass
         with contextlib.suppress(asyncio.QueueFull):
             q.put_nowait(None)
 
