@@ -81,3 +81,18 @@ class LiveServer:
                 return r.status, json.loads(raw) if raw else None
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"null")
+
+
+class OnLive:
+    """For a test's own hall on a live server: its ``base`` URL and ``api``, a call that must succeed."""
+
+    live: LiveServer
+
+    @property
+    def base(self) -> str:
+        return self.live.base
+
+    def api(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
+        status, data = self.live.call(method, path, body, token)
+        assert status < 300, (method, path, status, data)
+        return data

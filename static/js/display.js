@@ -14,7 +14,9 @@ const RECENT_KEPT = 8;
 const ROTATE_MS = 5000; // each call in the banner, when several are called at once
 const NOTICE_MS = 8000; // each line of the notices
 const ESTIMATES_MS = 20000; // estimated waits are refreshed; waiting counts come with the events
-const ESTIMATES_SOON_MS = 1500;
+// after a change, wait out the server's estimate memo (core/views.ESTIMATE_SECONDS = 2 s): an earlier
+// fetch can get the estimate from before the change and keep it for ESTIMATES_MS
+const ESTIMATES_SOON_MS = 2500;
 const ANNOUNCE_WITHIN_MS = 2 * 60 * 1000;
 const CALL_TYPES = new Set(["ticket.called", "ticket.recalled"]);
 const LEAVING = new Set(["ticket.done", "ticket.no_show", "ticket.transferred", "ticket.expired", "ticket.cancelled"]);

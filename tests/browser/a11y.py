@@ -16,7 +16,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import CLOCK, PASSWORD
-from tests.live import LiveServer
+from tests.live import LiveServer, OnLive
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = tuple(os.environ.get("A11Y_IMPACTS", "serious,critical").split(","))
@@ -47,7 +47,7 @@ def audit(page: Page, label: str) -> list[str]:
 
 
 @dataclass
-class Hall:
+class Hall(OnLive):
     """A server of the accessibility tests' own, with the people and things its pages show."""
 
     live: LiveServer
@@ -56,15 +56,6 @@ class Hall:
     clerk_token: str
     booking_code: str = ""
     tickets: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    @property
-    def base(self) -> str:
-        return self.live.base
-
-    def api(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
-        status, data = self.live.call(method, path, body, token)
-        assert status < 300, (method, path, status, data)
-        return data
 
     def take(self, service: str = "counselling") -> dict[str, Any]:
         return dict(self.api("POST", f"/api/v1/sites/{SITE}/tickets", {"service": service}, self.kiosk_token))

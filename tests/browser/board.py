@@ -14,7 +14,7 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import CLOCK, PASSWORD
-from tests.live import ROOT, LiveServer
+from tests.live import ROOT, LiveServer, OnLive
 
 BIG = "wusong"  # grown to 12 counters
 SITES = {"youyi": 8, BIG: 12}
@@ -33,20 +33,11 @@ def twelve_counters(config: str) -> str:
 
 
 @dataclass
-class Board:
+class Board(OnLive):
     live: LiveServer
     kiosk: dict[str, str]
     display: dict[str, str]
     clerks: dict[str, str] = field(default_factory=dict)  # counter id -> clerk token
-
-    @property
-    def base(self) -> str:
-        return self.live.base
-
-    def api(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
-        status, data = self.live.call(method, path, body, token)
-        assert status < 300, (method, path, status, data)
-        return data
 
     def take(self, site: str, service: str = "general") -> dict[str, Any]:
         return dict(self.api("POST", f"/api/v1/sites/{site}/tickets", {"service": service}, self.kiosk[site]))

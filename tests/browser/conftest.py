@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests import system
-from tests.live import LiveServer
+from tests.live import LiveServer, OnLive
 
 CHROMIUM = "/usr/bin/chromium"
 CLOCK = "2026-05-13T09:30:00+08:00"  # a Wednesday, open
@@ -44,18 +44,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 
 
 @dataclass
-class Server:
+class Server(OnLive):
     live: LiveServer
     kiosk_tokens: dict[str, str]
-
-    @property
-    def base(self) -> str:
-        return self.live.base
-
-    def api(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
-        status, data = self.live.call(method, path, body, token)
-        assert status < 300, (status, data)
-        return data
 
     def staff_token(self, name: str) -> str:
         return str(self.api("POST", "/api/v1/auth/token", {"username": name, "password": PASSWORD})["token"])

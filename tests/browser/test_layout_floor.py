@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.a11y import sign_in
 from tests.browser.conftest import CLOCK, PASSWORD
 from tests.browser.layout import VIEWPORTS, Layout
-from tests.live import LiveServer
+from tests.live import LiveServer, OnLive
 
 SITE, COUNTER, OTHER, PAD = "youyi", "youyi-1", "youyi-2", "youyi-3"
 # seniors (green channel); each phone run its own, as one person holds one live ticket per service
@@ -24,22 +24,13 @@ PHONE_FONT, SCREEN_FONT, COUNTER_FONT = 14, 16, 14  # the counter is read at arm
 
 
 @dataclass
-class Floor:
+class Floor(OnLive):
     live: LiveServer
     kiosk: str
     pad: str
     clerk: str
     other: str
     pad_clerk: str
-
-    @property
-    def base(self) -> str:
-        return self.live.base
-
-    def api(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
-        status, data = self.live.call(method, path, body, token)
-        assert status < 300, (method, path, status, data)
-        return data
 
     def take(self, service: str = "general", **extra: Any) -> dict[str, Any]:
         return dict(self.api("POST", f"/api/v1/sites/{SITE}/tickets", {"service": service, **extra}, self.kiosk))
