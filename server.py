@@ -12,112 +12,24 @@ import argparse
 import gc
 import os
 import sys
-from pathlib import Path
 
-from core import accounts, clock
+import msgspec
+import uvicorn
+
+from cli import demo as demo_mod
+from cli.commands import backup, device_token, parse_args, user_add, user_disable
 from core.config import Config, load
+from core.days import clock
 from core.errors import ConfigError, HallError
-from core.store.db import Store
-
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="server.py", description="Hall queue and kiosk server")
-    p.add_argument("--config", default="config.toml", help="district configuration (default: config.toml)")
-    p.add_argument("--db", default="data/hall.db", help="SQLite database file (default: data/hall.db)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--demo", action="store_true", help="demo mode: demo accounts, clock at an open hour, walk-ins")
-    sub = p.add_subparsers(dest="command")
-    user = sub.add_parser("user", help="staff accounts").add_subparsers(dest="action", required=True)
-    add = user.add_parser("add", help="create or update an account; the password is read from stdin")
-    add.add_argument("name")
-    add.add_argument("--role", required=True, choices=accounts.ROLES)
-    add.add_argument("--site")
-    for action, what in (("disable", "end every session and token of an account and refuse it"), ("enable", "")):
-        user.add_parser(action, help=what or "let a disabled account sign in again").add_argument("name")
-    device = sub.add_parser("device", help="kiosks and displays").add_subparsers(dest="action", required=True)
-    tok = device.add_parser("token", help="print a new token for a kiosk or display (the old one stops working)")
-    tok.add_argument("device_id")
-    device.add_parser("revoke", help="end a kiosk's or display's token").add_argument("device_id")
-    backup = sub.add_parser("backup", help="online, consistent copy of the database (safe while serving)")
-    backup.add_argument("dest")
-    return p.parse_args(argv)
-
-
-def offline_store(config: Config, db: str) -> Store:
-    from web.app import load_secret
-
-    return Store(db, config, clock.from_env(), load_secret(Path(db)))
-
-
-def user_add(config: Config, db: str, name: str, role: str, site: str | None) -> None:
-    password = sys.stdin.readline().rstrip("\n")
-    password_hash = accounts.hash_password(password)
-    store = offline_store(config, db)
-    try:
-        store.write_sync(accounts.add_user, name, role, site, password_hash)
-    finally:
-        store.close()
-    print(f"user {name} ({role}{', ' + site if site else ''}) saved")
-
-
-def user_disable(config: Config, db: str, name: str, disabled: bool) -> None:
-    store = offline_store(config, db)
-    try:
-        store.write_sync(accounts.set_disabled, name, disabled)
-    finally:
-        store.close()
-    print(f"user {name} {'disabled: its sessions and tokens have ended' if disabled else 'enabled'}")
-
-
-def device_token(config: Config, db: str, device_id: str, revoke: bool) -> None:
-    store = offline_store(config, db)
-    try:
-        if revoke:
-            had = store.write_sync(accounts.revoke_device, device_id)
-        else:
-            token = store.write_sync(accounts.new_device_token, device_id)
-    finally:
-        store.close()
-    if revoke:
-        print(f"token of {device_id} revoked" if had else f"{device_id} had no token")
-    else:
-        print(f"token for {device_id}: {token}")
-
-
-def backup(db: str, dest: str) -> None:
-    """SQLite's online backup: a consistent copy even while the server writes."""
-    import sqlite3
-
-    if not Path(db).exists():
-        raise SystemExit(f"no database at {db}")
-    target = Path(dest)
-    if target.exists():
-        raise SystemExit(f"{dest} exists: choose a new file name")
-    source = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    copy = sqlite3.connect(target)
-    try:
-        with copy:
-            source.backup(copy, pages=1024)
-        ok = copy.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        copy.close()
-        source.close()
-    print(f"backup of {db} written to {dest} (integrity: {ok})")
+from web.app import create_app
+from web.guard import connections
+from web.guard.logs import configure
 
 
 def serve(config: Config, args: argparse.Namespace) -> None:
-    import msgspec
-    import uvicorn
-
-    from web import connections
-    from web.app import create_app
-
     the_clock = clock.from_env()
     demo = None
     if args.demo:
-        from web import demo as demo_mod
-
         the_clock, demo = demo_mod.prepare(config, args.db, the_clock, f"http://{args.host}:{args.port}")
     every = float(os.environ.get("HALL_HOUSEKEEPING_SECONDS", "15"))
     public = f"http://{args.host}:{args.port}"
@@ -150,8 +62,6 @@ def serve(config: Config, args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
-    from web.logs import configure
-
     configure()
     try:
         config = load(args.config)

@@ -4,16 +4,16 @@
 
 Residents arrive over opening hours with a morning peak (a non-homogeneous Poisson
 process), choose services by a typical mix, some by the green channel; clerks call as
-soon as they are free (``core.counters.call_next``), the resident walks up (0.3-1 min),
+soon as they are free (``core.queue.counters.call_next``), the resident walks up (0.3-1 min),
 is served for a lognormal time around the service's configured minutes (sigma 0.5, the
 mean equal to the configured minutes) and the clerk finishes. A few residents never come
 (the clerk marks them no-show after a minute), and the counters take lunch in two shifts.
-Everything goes through ``core.tickets.issue`` and ``core.counters.*`` on a real
+Everything goes through ``core.queue.tickets.issue`` and ``core.queue.counters.*`` on a real
 ``Store`` (SQLite, synchronous=FULL) whose ``ManualClock`` the simulation advances from
 event to event.
 
 Estimate error: for every ticket called, the ``estimated_wait_minutes`` its holder was
-shown at issue (``core.views.ticket_view``) against the actual wait from issue to the
+shown at issue (``core.queue.views.ticket_view``) against the actual wait from issue to the
 first call. Mean absolute error (minutes), and as a share of the actual wait:
 ``sum |estimate - actual| / sum actual`` over those tickets, which weighs each minute of
 error equally (a per-ticket mean of |error| / actual would be dominated by the tickets
@@ -37,11 +37,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core import counters, tickets
-from core.clock import TZ, ManualClock
-from core.config import Config, Site, load
+from core.config import Config, Service, Site, load
+from core.days.clock import TZ, ManualClock
+from core.days.hours import window
 from core.errors import HallError
-from core.hours import window
+from core.queue import counters, tickets
 from core.store.db import Store
 
 # Share of walk-in tickets per service (community centers; the registry's walk-ins below).
@@ -99,6 +99,7 @@ class Day:
     date: dt.date
     seed: int = 1
     rng: random.Random = field(init=False)
+    services: dict[str, Service] = field(init=False)
     residents: dict[str, Resident] = field(default_factory=dict)
     desks: dict[str, Desk] = field(default_factory=dict)
     refused: int = 0
@@ -107,6 +108,7 @@ class Day:
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
+        self.services = {s.id: s for s in self.config.services}
 
     # -- the event queue ---------------------------------------------------------------
     def at(self, ts: float, fn: Callable[..., None], *args: Any) -> None:
@@ -136,9 +138,9 @@ class Day:
         if w is None:
             return
         opens, closes = w[0].timestamp(), w[1].timestamp()
-        walk_in = [s for s in site.services if self.config.service(s).walk_in and s in MIX]
+        walk_in = [s for s in site.services if self.services[s].walk_in and s in MIX]
         total = sum(MIX[s] for s in walk_in)
-        mean_minutes = sum(MIX[s] / total * self.config.service(s).minutes for s in walk_in)
+        mean_minutes = sum(MIX[s] / total * self.services[s].minutes for s in walk_in)
         per_day = LOAD * len(site.counters) * (closes - opens) / 60 / mean_minutes
         bins = max(1, math.ceil((closes - opens) / 1800))
         shape = (SHAPE * 2)[:bins]
@@ -178,7 +180,7 @@ class Day:
 
     # -- residents ---------------------------------------------------------------------
     def arrive(self, ts: float, site: Site, service: str, priority: str) -> None:
-        real_name = self.config.service(service).real_name
+        real_name = self.services[service].real_name
         try:
             issued, view = self.write(
                 tickets.issue_and_view,
@@ -193,7 +195,7 @@ class Day:
         except HallError:
             self.refused += 1
             return
-        mean = self.config.service(service).minutes
+        mean = self.services[service].minutes
         minutes = self.rng.lognormvariate(math.log(mean) - SIGMA**2 / 2, SIGMA)
         shows = self.rng.random() >= NO_SHOW
         t = issued.ticket

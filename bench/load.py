@@ -12,12 +12,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from typing import Any
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import httpx2
 
 from bench import rawhttp
 from bench.common import wait_until
+
+T = TypeVar("T")
 
 
 def _client(base: str, clients: int, token: str | None = None) -> httpx2.AsyncClient:
@@ -33,7 +36,7 @@ def _client(base: str, clients: int, token: str | None = None) -> httpx2.AsyncCl
     )
 
 
-def run(coro: Any) -> Any:
+def run(coro: Coroutine[Any, Any, T]) -> T:
     """``asyncio.run`` on uvloop when it is installed (it is, with uvicorn[standard])."""
     try:
         import uvloop

@@ -25,6 +25,7 @@ from typing import Any
 
 from bench import load
 from bench.common import Row, Server, Table, emit, ms, percentile, processes, server, start_at
+from core.store import schema
 
 SITE = "youyi"
 SERVICES = ["general", "social", "elderly", "certificate", "consult"]
@@ -68,7 +69,6 @@ def run_issue(
 
 def raw_sqlite(seconds: float = 2.0, count: int = 10_000) -> dict[str, float]:
     """Counter update + ticket insert, one transaction each, synchronous=FULL, on the real schema."""
-    from core.store import schema
 
     tmp = Path(tempfile.mkdtemp(prefix="hall-raw-"))
     path = tmp / "raw.db"

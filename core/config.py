@@ -146,14 +146,14 @@ class Limits(Struct, frozen=True, kw_only=True):
     bookings_per_identity_per_hour: int = 10
     requests_per_device_per_minute: int = 600
     logins_per_address_per_minute: int = 20
-    # Sign-in lockout (web/logins.py): attempts at one account from one address per 10 minutes,
+    # Sign-in lockout (web/guard/logins.py): attempts at one account from one address per 10 minutes,
     # and from addresses it never signed in from, per hour.
     login_attempts_per_account_and_address: int = 10
     login_attempts_per_account_elsewhere_per_hour: int = 50
-    # Small secrets (web/guesses.py): wrong verifications of one booking code per hour, then a lock.
+    # Small secrets (web/guard/guesses.py): wrong verifications of one booking code per hour, then a lock.
     verify_misses_per_code_per_hour: int = 5
     code_lock_minutes: int = 30
-    # Connections (web/connections.py, docs/security.md "Connections").
+    # Connections (web/guard/connections.py, docs/security.md "Connections").
     connections_per_address: int = 256  # HALL_LIMITS=off lifts it; a trusted proxy counts toward the total only
     connections_total: int = 100_000  # and never above the open-file limit less a reserve
     header_timeout_seconds: float = 10.0  # from connect (or a request's first byte) to its last header
@@ -198,6 +198,10 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True
 
     def service(self, service_id: str) -> Service | None:
         return self._idx.services.get(service_id)
+
+    def services_of(self, site: Site) -> list[Service]:
+        """A site's services in its order (loading checked that each exists)."""
+        return [self._idx.services[s] for s in site.services]
 
     def counter(self, counter_id: str) -> tuple[Site, Counter] | None:
         return self._idx.counters.get(counter_id)

@@ -1,7 +1,7 @@
 """Kiosks and displays (SPEC 6): health, print jobs, card identities and slips.
 
 Health reports and print jobs are write jobs ``f(tx, ...)`` like every state change; the
-websocket side (web/kiosk_link.py) only moves messages. A device silent for
+websocket side (web/live/kiosk_link.py) only moves messages. A device silent for
 ``ONLINE_SECONDS`` is offline.
 """
 
@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from core import identity
-from core.appointments import CODE_ALPHABET
 from core.config import Config
+from core.days.hours import local_day
 from core.errors import InvalidInput
-from core.hours import local_day
+from core.registry.appointments import CODE_ALPHABET
 from core.store import devices as sql
 from core.store import queries
 from core.store.db import Reader, Tx
@@ -244,7 +244,7 @@ def scan_kind(payload: str) -> str:
 
 # -- slips -------------------------------------------------------------------------------
 def ticket_slip(now: dt.datetime, view: dict[str, Any], existing: bool = False) -> dict[str, Any]:
-    """The ticket slip from a ticket view (core.views.ticket_view): masked identity only."""
+    """The ticket slip from a ticket view (core.queue.views.ticket_view): masked identity only."""
     keys = ("number", "service_name", "service_name_en", "people_ahead", "estimated_wait_minutes", "issued_at",
             "counters", "track_url", "id_masked", "priority")  # fmt: skip
     return {
@@ -278,7 +278,7 @@ def guide_slip(
 
 
 def appointment_slip(config: Config, now: dt.datetime, view: dict[str, Any]) -> dict[str, Any]:
-    """The confirmation of a booking from its view (core.appointments.view): masked names and IDs."""
+    """The confirmation of a booking from its view (core.registry.appointments.view): masked names and IDs."""
     service = config.service(view["service"])
     booking = service.booking if service is not None else None
     people = view["applicants"]

@@ -11,10 +11,10 @@ import datetime as dt
 import math
 from typing import Any
 
-from core import views
-from core.clock import TZ
 from core.config import Site
-from core.hours import next_opening
+from core.days.clock import TZ
+from core.days.hours import next_opening
+from core.queue import views
 
 EARTH_KM = 6371.0
 

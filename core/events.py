@@ -20,12 +20,12 @@ TYPES = frozenset(
         "ticket.expired",
         "ticket.reinstated",
         "counter.updated",
-        "help.requested",  # 帮办 (core/help_requests.py): id, kiosk, status; who claimed: staff sockets only
+        "help.requested",  # 帮办 (core/queue/help_requests.py): id, kiosk, status; who claimed: staff sockets only
         "help.claimed",
         "help.closed",
-        "evaluation.recorded",  # 好差评 (core/evaluation.py): number, counter, grade; no reason or words
+        "evaluation.recorded",  # 好差评 (core/supervision/evaluation.py): number, counter, grade; no reason or words
         "evaluation.bad",
-        "notices.updated",  # 温馨提示 of the site's displays (core/notices.py): the lines, nothing personal
+        "notices.updated",  # 温馨提示 of the site's displays (core/supervision/notices.py): the lines, nothing personal
     }
 )
 

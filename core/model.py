@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core.clock import TZ
+from core.days.clock import TZ
 
 OPEN_STATUSES = ("waiting", "called", "serving")
 STATUSES = frozenset({*OPEN_STATUSES, "done", "no_show", "cancelled", "expired"})

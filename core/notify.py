@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core import identity
-from core.clock import Clock
+from core.days.clock import Clock
 from core.store import booking as sql
 from core.store.db import Reader, Tx
 
@@ -29,7 +29,7 @@ TEXTS = {
     "如非本人操作，预约不受影响；如有疑问请致电登记处。",
     "booking.no_show": "您的预约（{code}）未按时签到，已记爽约一次。多次爽约将暂停预约。",
     "turn.near": "【{site}】您的{number}号前面还有{ahead}人，请到大厅等候叫号。",
-    # to the site's supervisors (core/evaluation.py): no phone of a resident, no reason text
+    # to the site's supervisors (core/supervision/evaluation.py): no phone of a resident, no reason text
     "evaluation.bad": "【{site}】{counter}号窗口的{number}号收到差评（{grade}），请及时跟进。",
 }
 

@@ -11,8 +11,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from core import accounts
-from core.clock import TZ, ManualClock
 from core.config import Config, load
+from core.days.clock import TZ, ManualClock
 from core.store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ def clock() -> ManualClock:
 @pytest.fixture
 def store(tmp_path: Path, config: Config, clock: ManualClock) -> Iterator[Store]:
     """The core alone: a store on a fresh file, counters synced."""
-    from core import counters
+    from core.queue import counters
 
     s = Store(tmp_path / "hall.db", config, clock, SECRET)
     s.write_sync(counters.sync)

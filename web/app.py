@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
-import os
-import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -21,99 +17,32 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from core import accounts, calendar, counters, evaluation, notify, visits
-from core.clock import Clock
-from core.config import Config, ConfigError
+from cli.demo import Demo, walkins
+from core import notify
+from core.config import Config
+from core.days import calendar
+from core.days.clock import Clock
+from core.days.hours import local_day, window
 from core.errors import HallError
-from core.hours import local_day, window
+from core.queue import counters
+from core.registry import visits
 from core.store import holidays as holiday_sql
-from core.store.db import Store
-from web import (
-    account_pages,
-    api,
-    booking_api,
-    connections,
-    device_pages,
-    display_api,
-    district_api,
-    errors,
-    help_api,
-    holiday_pages,
-    kiosk_link,
-    kiosk_page,
-    notice_pages,
-    pages,
-    supervision,
-    voice_routes,
-    ws,
-)
-from web.auth import TokenCache
-from web.demo import Demo, walkins
-from web.guesses import CodeGuard
-from web.headers import SecurityHeaders
-from web.hub import Hub
-from web.kiosk_link import KioskLinks
-from web.limits import Buckets
-from web.logins import LoginGuard
-from web.logs import AccessLog
-from web.voice import Voice
+from core.store.secret import load_secret
+from core.supervision import evaluation
+from web import errors
+from web.api import booking, display, district, help, supervision, tickets, voice
+from web.deps import Hall
+from web.guard import connections
+from web.guard.headers import SecurityHeaders
+from web.guard.logs import AccessLog
+from web.live import kiosk_link, sites
+from web.pages import accounts, devices, holidays, home, kiosk, notices
+from web.pages import booking as booking_pages
+from web.pages import staff as staff_pages
+from web.pages import supervision as supervision_pages
 
 log = logging.getLogger("hall")
 ROOT = Path(__file__).resolve().parent.parent
-
-
-WEAK_SECRETS = {"secret", "changeme", "change-me", "password", "default", "test", "hall", "dev"}
-
-
-def load_secret(db_path: Path) -> bytes:
-    """``HALL_SECRET``, or a random secret kept beside the database (made on first start).
-
-    :raises ConfigError: a short or placeholder ``HALL_SECRET``.
-    """
-    env = os.environ.get("HALL_SECRET")
-    if env is not None:
-        if len(env) < 32 or env.strip().lower() in WEAK_SECRETS:
-            raise ConfigError("HALL_SECRET must be at least 32 random characters (or unset: one is generated)")
-        return env.encode()
-    path = db_path.parent / "hall.secret"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
-
-
-class Hall:
-    """Everything a request needs: config, clock, store, hub, tokens, voice."""
-
-    def __init__(self, config: Config, db_path: Path, clock: Clock, secret: bytes, public_url: str) -> None:
-        self.config = config
-        # links and QR codes are built from this, never from a request's Host header (SPEC 8)
-        self.public_url = (config.public_url or public_url).rstrip("/")
-        self.clock = clock
-        self.secret = secret
-        self.hub = Hub()
-        self.store = Store(db_path, config, clock, secret, on_commit=self.hub.publish_threadsafe)
-        self.tokens = TokenCache(self.store)
-        self.limits = Buckets(clock, config.limits)
-        self.logins = LoginGuard(self.limits)
-        self.guesses = CodeGuard(clock, config.limits)
-        self.voice = Voice()
-        self.kiosks = KioskLinks(self.store, config)
-        self.sink: notify.Sink = notify.LogSink(db_path.parent / "notifications.log", clock)
-
-    async def login(self, username: str, password: str, address: str) -> tuple[str, accounts.Principal, dt.datetime]:
-        """Check a password (off the event loop) and issue a bearer token; the lockout is
-        web/logins.py's (per address and account, and per account from unknown addresses)."""
-        self.logins.attempt(username, address)
-        who = await self.store.read(accounts.check_password, username, password)
-        self.logins.succeeded(username, address)
-        token, expires = await self.store.write(accounts.new_token, who.name)
-        return token, who, expires
-
-    def close(self) -> None:
-        self.store.close()
 
 
 async def housekeeping(hall: Hall, every: float = 15.0) -> None:
@@ -147,9 +76,9 @@ class PageSessions:
     """Cookie sessions for pages only: API and websocket clients use bearer tokens, and
     skipping the cookie work there is a measurable share of a ticket's cost."""
 
-    def __init__(self, app: ASGIApp, **options: Any) -> None:
+    def __init__(self, app: ASGIApp, secret_key: str, session_cookie: str, max_age: int) -> None:
         self.app = app
-        self.with_session = SessionMiddleware(app, **options)
+        self.with_session = SessionMiddleware(app, secret_key, session_cookie, max_age, same_site="strict")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "lifespan" and scope["path"].startswith(("/api/", "/ws/", "/static/")):
@@ -195,26 +124,29 @@ def create_app(
             await asyncio.to_thread(hall.close)
 
     api_routes = [
-        *api.routes,
-        *help_api.routes,
-        *booking_api.routes,
+        *tickets.routes,
+        *help.routes,
+        *booking.routes,
         *supervision.routes,
         *kiosk_link.api_routes,
-        *voice_routes.routes,
-        *display_api.routes,
-        *district_api.routes,
+        *voice.routes,
+        *display.routes,
+        *district.routes,
     ]
     routes = [
         Mount("/api/v1", routes=api_routes),
-        *ws.routes,
+        *sites.routes,
         *kiosk_link.ws_routes,
         Mount("/static", app=StaticFiles(directory=ROOT / "static"), name="static"),
-        *device_pages.routes,
-        *notice_pages.routes,
-        *account_pages.routes,
-        *holiday_pages.routes,
-        *kiosk_page.routes,
-        *pages.routes,
+        *devices.routes,
+        *notices.routes,
+        *accounts.routes,
+        *holidays.routes,
+        *kiosk.routes,
+        *home.routes,
+        *staff_pages.routes,
+        *booking_pages.routes,
+        *supervision_pages.routes,
     ]
     return Starlette(
         routes=routes,
@@ -227,8 +159,6 @@ def create_app(
                 secret_key=secret.hex(),
                 session_cookie="hall_session",
                 max_age=12 * 3600,
-                same_site="strict",
-                https_only=False,
             ),
         ],
         exception_handlers={

@@ -20,7 +20,7 @@ class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
 class TicketRequest(Body):
     service: str
     id_number: str | None = None
-    card: str | None = None  # one-time token of an ID card read at this kiosk (web/kiosk_link.py)
+    card: str | None = None  # one-time token of an ID card read at this kiosk (web/live/kiosk_link.py)
     priority: Literal["normal", "elderly", "disabled", "pregnant", "military"] = "normal"
 
 

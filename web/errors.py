@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from core import errors as e
+from web.render import error_page
 
 log = logging.getLogger("hall.web")
 STATUS: list[tuple[type[e.HallError], int]] = [
@@ -69,7 +70,6 @@ async def http_error(request: Request, exc: Exception) -> Response:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail), headers=exc.headers)
     # pages get a readable page
-    from web.pages import error_page
 
     return error_page(request, exc.status_code, str(exc.detail))
 

@@ -23,8 +23,8 @@ from collections.abc import Callable, MutableMapping
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from core.clock import Clock
 from core.config import Config
+from core.days.clock import Clock
 from core.errors import StoreClosed
 from core.events import Event
 from core.store import schema

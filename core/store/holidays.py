@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.calendar import Schedule
+from core.days.calendar import Schedule
 from core.store.queries import Conn
 
 

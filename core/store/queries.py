@@ -6,13 +6,15 @@ Functions take anything with ``execute`` and ``one`` (a write ``Tx`` or a ``Read
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
-from core.calling import Candidate
+from core.days.clock import TZ
 from core.events import Event
 from core.model import CounterRow, Ticket
+from core.queue.calling import Candidate
 
 
 class Conn(Protocol):
@@ -351,9 +353,6 @@ def last_seq(c: Conn, site: str) -> int:
 
 
 def _event(site: str, r: Any) -> Event:
-    import datetime as dt
-
-    from core.clock import TZ
 
     return Event(
         site,

@@ -295,7 +295,7 @@ def m0006(db: sqlite_utils.Database) -> None:
             by TEXT NOT NULL,
             at_ts REAL NOT NULL
         );
-        -- the first day on which a booking's age rules hold (core/eligibility.py): a reschedule
+        -- the first day on which a booking's age rules hold (core/registry/eligibility.py): a reschedule
         -- checks the new day against it without keeping birth dates
         ALTER TABLE appointments ADD COLUMN eligible_from TEXT;
         """
@@ -306,7 +306,7 @@ def m0006(db: sqlite_utils.Database) -> None:
 def m0005(db: sqlite_utils.Database) -> None:
     db.executescript(
         """
-        -- 温馨提示 on a site's hall displays, set by a supervisor (core/notices.py); display health
+        -- 温馨提示 on a site's hall displays, set by a supervisor (core/supervision/notices.py); display health
         -- needs no table of its own (device_status of 0003_devices, kind 'display')
         CREATE TABLE display_notices (
             site TEXT PRIMARY KEY,
@@ -323,7 +323,7 @@ def m0007(db: sqlite_utils.Database) -> None:
     db.executescript(
         """
         -- 帮办: a kiosk's call for staff, open -> claimed (by one named staff member) -> closed
-        -- (core/help_requests.py); the names are staff accounts, never a resident's
+        -- (core/queue/help_requests.py); the names are staff accounts, never a resident's
         CREATE TABLE help_requests (
             id INTEGER PRIMARY KEY,
             site TEXT NOT NULL,

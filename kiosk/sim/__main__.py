@@ -20,6 +20,7 @@ from pathlib import Path
 
 from kiosk.sim.idcard import PEOPLE, SimIdModule
 from kiosk.sim.printer import SimPrinter
+from printers.decode import decode
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 HELP = """
@@ -30,18 +31,11 @@ HELP = """
 
 
 def show_slips(printer: SimPrinter, stop: threading.Event) -> None:
-    try:
-        from tests.escpos_decode import decode
-    except ImportError:  # outside a checkout: just count
-        decode = None  # type: ignore[assignment]
     seen = 0
     while not stop.is_set():
         while seen < len(printer.jobs):
             data = printer.jobs[seen]
             seen += 1
-            if decode is None:
-                print(f"\n[printer] received {len(data)} bytes", flush=True)
-                continue
             slip = decode(data)
             lines = [("  " + line.text.center(48 // line.width) if line.align == "center" else "  " + line.text)
                      for line in slip.lines]  # fmt: skip

@@ -167,7 +167,7 @@ export function siteSocket(site, { onSnapshot, onEvent, onStatus, staffToken } =
 
   function open() {
     clearTimeout(timer);
-    // a staff page passes its token as a subprotocol (never in the URL): web/ws.py staff_of
+    // a staff page passes its token as a subprotocol (never in the URL): web/live/sites.py staff_of
     const sock = staffToken ? new WebSocket(url(), ["hall.staff", staffToken]) : new WebSocket(url());
     ws = sock;
     sock.addEventListener("message", (m) => {

@@ -49,7 +49,7 @@ function apply(res, action) {
   if (res.ticket && current && res.ticket.id === current.id) state.ticket = res.ticket;
   else if (current) state.ticket = { ...current, ...(state.ticket && state.ticket.id === current.id ? state.ticket : {}) };
   else state.ticket = null;
-  // the last ticket and what can be reinstated are the server's truth (core/counters.py)
+  // the last ticket and what can be reinstated are the server's truth (core/queue/counters.py)
   if ("last" in res) state.last = res.last;
   if (res.reinstatable) state.reinstatable = res.reinstatable;
   if (action === "call-next") $("#reason").textContent = pickLang(res.reason || "");

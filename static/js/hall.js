@@ -194,7 +194,7 @@ function renderServices() {
 }
 
 function renderWaiting() {
-  const list = view.waiting; // in calling order, from the server (core/calling.py)
+  const list = view.waiting; // in calling order, from the server (core/queue/calling.py)
   let over = 0;
   const rows = list.map((w) => {
     const waited = minutesSince(w.arrived_at);

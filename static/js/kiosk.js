@@ -87,7 +87,7 @@ function showMessage(text, kind = "error") {
 
 // -- voice guidance (elder mode) ------------------------------------------------------------
 // The screen shows (#guide-line) exactly the sentence the voice speaks: both come from
-// web/guide.py, the page's copy in #guide-strings, the voice from /api/v1/voice/guide/<key>.wav.
+// web/pages/guide.py, the page's copy in #guide-strings, the voice from /api/v1/voice/guide/<key>.wav.
 const GUIDES = readJSON("guide-strings");
 let guideAudio = null;
 let lastGuide = null;

@@ -12,7 +12,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import Server
 from tests.kiosk_rig import KioskRig
-from web import guide
+from web.pages import guide
 
 KIOSK = "luodian-k2"
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from playwright.sync_api import BrowserContext, expect
 
+from printers.decode import decode
 from tests.browser.conftest import PASSWORD, Server
-from tests.escpos_decode import decode
 from tests.kiosk_rig import KioskRig
 
 ELDER = "310113194803071223"

@@ -16,7 +16,7 @@ from tests.browser.a11y import Hall, audit, start_hall
 from tests.browser.conftest import PASSWORD
 from tests.browser.layout import VIEWPORTS, Layout
 from tests.live import LiveServer
-from tests.test_registry_rules import id_for
+from tests.registry.test_registry_rules import id_for
 
 MIN_FONT = 14
 DAY = "2026-05-19"  # a Tuesday, inside the horizon of the suite's clock (2026-05-13)

@@ -20,7 +20,7 @@ from tests.browser.layout import VIEWPORTS, Layout
 NOTICES = (
     "请保管好随身物品，谨防扒窃。办理社保业务请携带身份证原件，办理居住证请携带租赁合同和照片各一份，谢谢您的配合与理解！！！\n"
     "本中心周六上午照常办公。"
-)  # the first line is as long as a line may be (core/notices.py MAX_LINE_CHARS)
+)  # the first line is as long as a line may be (core/supervision/notices.py MAX_LINE_CHARS)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@ viewports (portrait 1080x1920, landscape 1920x1080), normal and elder mode, Chin
 nothing a resident must press or read is off-screen, clipped, covered, overflowing or too small.
 
 In elder mode every state also checks that the sentence on the screen (``#guide-line``) is the one
-the voice speaks for that state (``web.guide.text``), and that every button the sentence names is
+the voice speaks for that state (``web.pages.guide.text``), and that every button the sentence names is
 on the screen. The 75-year-old's walk to a printed number and to the guide, after an English-speaking
 resident, is ``test_elder_after_an_english_resident``.
 """
@@ -21,8 +21,8 @@ from tests.browser.conftest import CLOCK
 from tests.browser.layout import VIEWPORTS, Layout
 from tests.kiosk_rig import KioskRig
 from tests.live import LiveServer
-from web import guide
 from web.i18n import catalog
+from web.pages import guide
 
 PRINTING = "youyi-k1"  # an agent with a printer and an ID card module
 BARE = "youyi-k2"  # a token, no agent: nothing prints, no reader

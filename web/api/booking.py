@@ -1,0 +1,293 @@
+"""Appointments over HTTP (SPEC 5 and 7): slots, booking, lookup, cancel, reschedule, check-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from core.days import calendar, dates
+from core.days.hours import local_day
+from core.errors import InvalidInput
+from core.queue import views
+from core.registry import appointments as ap
+from core.registry import visits
+from core.store import booking as sql
+from core.store import holidays as holiday_sql
+from core.store.db import Reader, Tx
+from web import body
+from web.api.tickets import base_url, limit_caller
+from web.deps import STAFF, hall_of, require, site_scope
+from web.guard.guesses import verified
+from web.live import kiosk_link
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def parse_date(request: Request, raw: str | None, field: str = "date") -> dt.date:
+    return dates.parse_day(raw, local_day(hall_of(request).clock.now()), field=field)
+
+
+def parse_start(request: Request, raw: str) -> dt.datetime:
+    return dates.parse_instant(raw, local_day(hall_of(request).clock.now()))
+
+
+def limit_lookups(request: Request) -> None:
+    """A code plus 4 digits is guessable only by brute force: bound the guesses per address."""
+    h = hall_of(request)
+    h.limits.address(request, "lookup", h.config.limits.bookings_per_address_per_minute)
+
+
+async def slots(request: Request) -> Response:
+    """
+    summary: Slots of a day with places left
+    parameters:
+      - {name: date, in: query, required: true, schema: {type: string, format: date}}
+    responses:
+      200: {description: "[{start, end, capacity, remaining}]"}
+      404: {description: unknown_site or unknown_service}
+      409: {description: not_bookable}
+      422: {description: invalid_input}
+    """
+    day = parse_date(request, request.query_params.get("date"))
+    p = request.path_params
+    return JSONResponse(await hall_of(request).store.read(ap.slots_view, p["site"], p["service"], day))
+
+
+async def book(request: Request) -> Response:
+    """
+    summary: Book a slot (marriage services take both parties)
+    requestBody:
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [site, service, start, applicants]
+            additionalProperties: false
+            properties:
+              site: {type: string}
+              service: {type: string}
+              start: {type: string, format: date-time}
+              applicants:
+                type: array
+                items:
+                  type: object
+                  required: [name, id_number, phone]
+                  additionalProperties: false
+                  properties: {name: {type: string}, id_number: {type: string}, phone: {type: string}}
+    responses:
+      201: {description: "the booking with its code"}
+      403: {description: booking_blocked (with until)}
+      409: {description: slot_full (with next_free), duplicate_booking, outside_divorce_window}
+      422: {description: "invalid_input, invalid_id_number, invalid_phone, invalid_slot, slot_past,
+        outside_horizon; the law (SPEC 5) under_marriage_age, not_man_and_woman, same_person, not_adult"}
+    """
+    req = await body.decode(request, body.BookingRequest)
+    if len(req.applicants) > 4:
+        raise InvalidInput("申请人过多 / too many applicants")
+    h = hall_of(request)
+    h.limits.address(request, "booking", h.config.limits.bookings_per_address_per_minute)
+    for a in req.applicants:
+        h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
+    people = [ap.Applicant(a.name, a.id_number, a.phone) for a in req.applicants]
+    result = await h.store.write(ap.book, req.site, req.service, parse_start(request, req.start), people)
+    return JSONResponse(result, status_code=201)
+
+
+async def lookup(request: Request) -> Response:
+    """
+    summary: Look up a booking by code plus the last 4 of an applicant's ID number or a phone
+    parameters:
+      - {name: verify, in: query, required: true, schema: {type: string}}
+    responses:
+      200: {description: the booking}
+      404: {description: appointment_not_found}
+    """
+    code, verify = request.path_params["code"], request.query_params.get("verify", "")
+    limit_lookups(request)
+    h = hall_of(request)
+    return JSONResponse(await verified(h, code, lambda: h.store.read(ap.lookup, code, verify)))
+
+
+async def cancel(request: Request) -> Response:
+    """
+    summary: Cancel a booking (code plus verification)
+    responses:
+      200: {description: the cancelled booking}
+      404: {description: appointment_not_found}
+      409: {description: appointment_closed}
+    """
+    req = await body.decode(request, body.Verify)
+    limit_lookups(request)
+    h, code = hall_of(request), request.path_params["code"]
+    return JSONResponse(await verified(h, code, lambda: h.store.write(ap.cancel, code, req.verify)))
+
+
+async def reschedule(request: Request) -> Response:
+    """
+    summary: Move a booking to another slot (code plus verification)
+    responses:
+      200: {description: the moved booking}
+      404: {description: appointment_not_found}
+      409: {description: slot_full, appointment_closed, outside_divorce_window}
+      422: {description: "invalid_slot, slot_past, outside_horizon; the law on the new day (SPEC 5)
+        under_marriage_age, not_adult"}
+    """
+    req = await body.decode(request, body.RescheduleRequest)
+    limit_lookups(request)
+    start = parse_start(request, req.start)
+    h, code = hall_of(request), request.path_params["code"]
+    return JSONResponse(await verified(h, code, lambda: h.store.write(ap.reschedule, code, req.verify, start)))
+
+
+async def check_in(request: Request) -> Response:
+    """
+    summary: Check in at a kiosk by booking code (or its QR) and/or ID number
+    responses:
+      201: {description: "every party is in: {appointment, ticket}"}
+      202: {description: "{appointment, pending}: another party must check in"}
+      404: {description: appointment_not_found}
+      409: {description: too_early (come_back_at), too_late (walk_in), appointment_closed}
+      410: {description: card_expired}
+    """
+    site_id = request.path_params["site"]
+    who = await require(request, "kiosk", *STAFF, site=site_id)
+    req = await body.decode(request, body.CheckInRequest)
+    h = hall_of(request)
+    limit_caller(request, who)
+    id_number = req.id_number
+    if req.card is not None:
+        id_number = kiosk_link.card_identity(request, who, req.card, req.id_number).id_number
+    done = await h.store.write(
+        visits.check_in,
+        site_id,
+        code=req.code,
+        id_number=id_number,
+        actor=who.name,
+        device=who.name if who.is_device else None,
+    )
+    if req.card is not None:
+        hall_of(request).kiosks.consume(req.card)
+    if done.ticket is None:
+        return JSONResponse({"appointment": done.appointment, "pending": list(done.pending), "ticket": None}, 202)
+    ticket = await h.store.read(views.ticket_view, done.ticket, base_url(request))
+    if who.role == "kiosk":
+        ticket["print"] = await kiosk_link.print_ticket(request, who, ticket, False)
+    return JSONResponse({**ticket, "appointment": done.appointment}, status_code=201)
+
+
+async def day_appointments(request: Request) -> Response:
+    """
+    summary: The day's appointments of a site per service and status (staff)
+    parameters:
+      - {name: date, in: query, required: true, schema: {type: string, format: date}}
+    responses:
+      200: {description: "{date, services: {service: {booked, checked_in, completed, cancelled, no_show}}, list}"}
+    """
+    site_id = request.path_params["site"]
+    await require(request, *STAFF, site=site_id)
+    day = parse_date(request, request.query_params.get("date"))
+
+    def read(r: Reader) -> dict[str, Any]:
+        views.site_or_raise(r, site_id)
+        rows = sql.day_appointments(r, site_id, day.isoformat())
+        counts: dict[str, dict[str, int]] = {}
+        for row in rows:
+            per = counts.setdefault(
+                row["service"], dict.fromkeys(("booked", "checked_in", "completed", "cancelled", "no_show"), 0)
+            )
+            per[row["status"]] += 1
+        return {"date": day.isoformat(), "services": counts, "appointments": [ap.view(r, row) for row in rows]}
+
+    return JSONResponse(await hall_of(request).store.read(read))
+
+
+async def set_override(request: Request) -> Response:
+    """
+    summary: Change a date's places per slot and/or hours for a service (supervisor)
+    responses:
+      200: {description: the day's slots after the change}
+    """
+    p = request.path_params
+    who = await require(request, "supervisor", "admin", site=p["site"])
+    req = await body.decode(request, body.SlotOverride)
+    day = parse_date(request, req.date)
+    if req.capacity is not None and not 0 <= req.capacity <= 500:
+        raise InvalidInput("capacity must be between 0 and 500", field="capacity")
+    for value in (req.open, req.close):
+        if value is not None and not _HHMM.match(value):
+            raise InvalidInput("open/close must be HH:MM", field="open")
+    if req.open and req.close and req.open >= req.close:
+        raise InvalidInput("open must be before close", field="open")
+
+    def write(tx: Tx) -> list[dict[str, Any]]:
+        ap.slots_of_day(tx, p["site"], p["service"], day)  # checks site and service
+        sql.set_override(
+            tx,
+            p["site"],
+            p["service"],
+            day.isoformat(),
+            req.capacity,
+            req.open,
+            req.close,
+            req.note[:200],
+            who.name,
+            tx.now.timestamp(),
+        )
+        return [
+            {"start": s.start.isoformat(), "end": s.end.isoformat(), "capacity": s.capacity, "remaining": left}
+            for s, left in ap.slots_of_day(tx, p["site"], p["service"], day)
+        ]
+
+    return JSONResponse(await hall_of(request).store.write(write))
+
+
+async def set_calendar(request: Request) -> Response:
+    """
+    summary: Mark a date as a holiday or an adjusted working day, or clear it (admin)
+    responses:
+      200: {description: all overrides}
+    """
+    await require(request, "admin")
+    req = await body.decode(request, body.CalendarDay)
+    day = parse_date(request, req.date)
+
+    def write(tx: Tx) -> dict[str, str]:
+        sql.set_calendar_override(tx, day.isoformat(), req.kind, req.note[:200])
+        return sql.calendar_overrides(tx)
+
+    table = await hall_of(request).store.write(write)
+    # after the commit: opening hours and periods follow at once
+    calendar.install(await hall_of(request).store.read(holiday_sql.schedule))
+    return JSONResponse(table)
+
+
+async def withdraw_case(request: Request) -> Response:
+    """
+    summary: Record that a party withdrew a divorce application during cooling-off (clerk)
+    responses:
+      204: {description: withdrawn}
+    """
+    who = await require(request, *STAFF)
+    await body.decode(request, body.Empty)
+    site = site_scope(who)
+    await hall_of(request).store.write(visits.withdraw_case, request.path_params["case"], who.name, site)
+    return Response(status_code=204)
+
+
+routes = [
+    Route("/sites/{site}/services/{service}/slots", slots),
+    Route("/sites/{site}/services/{service}/overrides", set_override, methods=["POST"]),
+    Route("/sites/{site}/appointments", day_appointments),
+    Route("/sites/{site}/check-in", check_in, methods=["POST"]),
+    Route("/appointments", book, methods=["POST"]),
+    Route("/appointments/{code}", lookup),
+    Route("/appointments/{code}/cancel", cancel, methods=["POST"]),
+    Route("/appointments/{code}/reschedule", reschedule, methods=["POST"]),
+    Route("/calendar", set_calendar, methods=["POST"]),
+    Route("/divorce-cases/{case}/withdraw", withdraw_case, methods=["POST"]),
+]

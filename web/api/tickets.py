@@ -1,0 +1,380 @@
+"""The JSON API under /api/v1 (SPEC 7): requests in, core calls, JSON out.
+
+Docstrings after ``---`` are the OpenAPI description of each route.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.schemas import SchemaGenerator
+
+from core import accounts
+from core.accounts import Principal
+from core.errors import TicketNotFound, UnknownCounter
+from core.model import Ticket, iso
+from core.queue import counters, tickets, views
+from core.store import queries
+from core.store.db import Reader
+from web import body
+from web.deps import STAFF, hall_of, require, site_scope
+from web.guard.limits import client_address
+from web.live import kiosk_link
+
+schemas = SchemaGenerator({"openapi": "3.0.0", "info": {"title": "Hall queue and kiosk API", "version": "1"}})
+
+
+def base_url(request: Request) -> str:
+    """The configured public address (links and QR codes never come from the Host header)."""
+    return str(hall_of(request).public_url)
+
+
+async def list_sites(request: Request) -> Response:
+    """
+    summary: All sites with whether each is open now
+    responses:
+      200: {description: "[{id, name, name_en, kind, open_now}]"}
+    """
+
+    def read(r: Reader) -> list[dict[str, Any]]:
+        return [views.site_summary(r, s) for s in r.config.sites]
+
+    return JSONResponse(await hall_of(request).store.read(read))
+
+
+async def site_detail(request: Request) -> Response:
+    """
+    summary: A site with its services, counters, kiosks and displays
+    responses:
+      200: {description: the site}
+      404: {description: unknown_site}
+    """
+    return JSONResponse(await hall_of(request).store.read(views.site_detail, request.path_params["site"]))
+
+
+async def site_services(request: Request) -> Response:
+    """
+    summary: Services of a site with waiting counts and estimated waits
+    responses:
+      200: {description: "[{id, prefix, name, waiting, estimated_wait_minutes, walk_in}]"}
+      404: {description: unknown_site}
+    """
+
+    def read(r: Reader, site_id: str) -> list[dict[str, Any]]:
+        return views.services_view(r, views.site_or_raise(r, site_id))
+
+    return JSONResponse(await hall_of(request).store.read(read, request.path_params["site"]))
+
+
+async def issue_ticket(request: Request) -> Response:
+    """
+    summary: Take a number (kiosk device token or staff token)
+    requestBody:
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [service]
+            additionalProperties: false
+            properties:
+              service: {type: string}
+              id_number: {type: string, description: 18-character resident ID number}
+              card: {type: string, description: "one-time token of a card read at this kiosk, not with id_number"}
+              priority: {type: string, enum: [normal, elderly, disabled, pregnant, military]}
+    responses:
+      201: {description: the new ticket}
+      200: {description: the live ticket this identity already holds (existing true)}
+      401: {description: unauthenticated}
+      403: {description: another site's device or staff}
+      404: {description: unknown_site or unknown_service}
+      409: {description: site_closed, appointment_only, daily_cap_reached}
+      410: {description: card_expired}
+      422: {description: invalid_input, invalid_id_number}
+    """
+    site_id = request.path_params["site"]
+    who = await require(request, "kiosk", *STAFF, site=site_id)
+    req = await body.decode(request, body.TicketRequest)
+    h = hall_of(request)
+    limit_caller(request, who)
+    id_number = req.id_number
+    if req.card is not None:
+        id_number = kiosk_link.card_identity(request, who, req.card, req.id_number).id_number
+    if id_number:
+        h.limits.identity("ticket", id_number, h.config.limits.tickets_per_identity_per_hour)
+    source = "kiosk" if who.role == "kiosk" else "counter"
+    issued, view = await h.store.write(
+        tickets.issue_and_view,
+        base_url(request),
+        site_id,
+        req.service,
+        source=source,
+        actor=who.name,
+        priority=req.priority,
+        id_number=id_number,
+        device=who.name if who.is_device else None,
+    )
+    view["existing"] = issued.existing
+    if req.card is not None:
+        hall_of(request).kiosks.consume(req.card)
+    if who.role == "kiosk":
+        view["print"] = await kiosk_link.print_ticket(request, who, view, issued.existing)
+    return JSONResponse(view, status_code=200 if issued.existing else 201)
+
+
+def limit_caller(request: Request, who: Principal) -> None:
+    """Devices are limited per device (a hall's kiosks may share one address), others per address."""
+    h = hall_of(request)
+    if who.is_device:
+        h.limits.device(who.name)
+    else:
+        h.limits.address(request, "ticket", h.config.limits.tickets_per_address_per_minute)
+
+
+async def get_ticket(request: Request) -> Response:
+    """
+    summary: One ticket by its unguessable id
+    responses:
+      200: {description: the ticket with status, people_ahead and counter once called}
+      404: {description: ticket_not_found}
+    """
+
+    def read(r: Reader, ticket_id: str, base: str) -> dict[str, Any]:
+        t = queries.ticket(r, ticket_id)
+        if t is None:
+            raise TicketNotFound("没有这张票 / no such ticket")
+        return views.holder_view(r, t, base)
+
+    return JSONResponse(await hall_of(request).store.read(read, request.path_params["id"], base_url(request)))
+
+
+# -- counters --------------------------------------------------------------------------
+def counter_site(request: Request) -> str:
+    found = hall_of(request).config.counter(request.path_params["counter"])
+    if found is None:
+        raise UnknownCounter(f"没有这个窗口 / unknown counter {request.path_params['counter']!r}")
+    return str(found[0].id)
+
+
+def _waiting_item(t: Any, now_ts: float) -> dict[str, Any]:
+    return {
+        "number": t.number,
+        "service": t.service,
+        "priority": t.priority,
+        "arrived_at": iso(t.arrived_ts),
+        "waited_minutes": math.floor((now_ts - t.arrived_ts) / 60),
+        "front": bool(t.front),
+        "target_counter": t.target_counter,
+        "requeued": bool(t.requeued),
+    }
+
+
+def counter_state(r: Reader, counter_id: str, base: str, ticket_id: str | None = None) -> dict[str, Any]:
+    row = queries.counter(r, counter_id)
+    found = r.config.counter(counter_id)
+    assert row is not None and found is not None
+    site, k = found
+    out: dict[str, Any] = {"counter": views.counter_view(r, row, private=True)}
+    shown = ticket_id or row.current
+    t = queries.ticket(r, shown) if shown else None
+    out["ticket"] = None if t is None else {**views.ticket_view(r, t, base), "id_masked": t.id_masked}
+    waiting = [
+        w for w in queries.waiting_list(r, site.id, k.services, limit=100) if w.target_counter in (None, counter_id)
+    ]
+    waiting += [w for w in queries.targeted_at(r, site.id, counter_id) if w.service not in k.services]
+    out["waiting"] = [_waiting_item(w, r.now.timestamp()) for w in waiting]
+    out.update(counters.last_and_reinstatable(r, counter_id))
+    return out
+
+
+async def get_counter(request: Request) -> Response:
+    """
+    summary: A counter's state, its ticket in hand and its waiting list (staff)
+    responses:
+      200: {description: "{counter, ticket, waiting}"}
+    """
+    site_id = counter_site(request)
+    await require(request, *STAFF, site=site_id)
+    return JSONResponse(
+        await hall_of(request).store.read(counter_state, request.path_params["counter"], base_url(request))
+    )
+
+
+def counter_action(
+    fn: Callable[..., Any], schema: type[Any] | None = None, to_args: Callable[[Any], dict[str, Any]] | None = None
+) -> Callable[..., Any]:
+    """An endpoint for one counter action: auth, body, the write, then the counter's new state."""
+
+    async def endpoint(request: Request) -> Response:
+        counter_id = request.path_params["counter"]
+        site_id = counter_site(request)
+        who: Principal = await require(request, *STAFF, site=site_id)
+        req = await body.decode(request, schema or body.Empty)
+        args = to_args(req) if to_args else {}
+        h = hall_of(request)
+        if fn is counters.open_counter:
+            args["clerk_site"] = site_scope(who)
+        if fn is counters.close_counter and who.role in ("supervisor", "admin"):
+            args["force"] = True
+        result = await h.store.write(fn, counter_id, who.name, **args)
+        ticket_id = result.id if isinstance(result, Ticket) else None
+        if isinstance(result, counters.Called):
+            ticket_id = result.ticket.id if result.ticket else None
+        state = await h.store.read(counter_state, counter_id, base_url(request), ticket_id)
+        if isinstance(result, counters.Called):
+            state["reason"] = result.reason
+            if result.ticket is None:
+                state["ticket"] = None
+        return JSONResponse(state)
+
+    endpoint.__doc__ = f"""
+    summary: Counter action {fn.__name__.replace("_", "-")} (clerk signed in at this counter)
+    responses:
+      200: {{description: "{{counter, ticket}} (call-next adds reason)"}}
+      401: {{description: unauthenticated}}
+      403: {{description: not_signed_in or forbidden}}
+      404: {{description: unknown_counter}}
+      409: {{description: counter_busy, no_current_ticket, invalid_transition, recall_limit, counter_not_open}}
+    """
+    return endpoint
+
+
+def _transfer_args(t: body.Transfer) -> dict[str, Any]:
+    return {"service": t.service, "to_counter": t.counter, "position": t.position}
+
+
+# -- auth ------------------------------------------------------------------------------
+async def token(request: Request) -> Response:
+    """
+    summary: Sign in with a username and password; returns a bearer token
+    requestBody:
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [username, password]
+            additionalProperties: false
+            properties:
+              username: {type: string}
+              password: {type: string}
+    responses:
+      200: {description: "{token, role, site, expires_at}"}
+      401: {description: bad_credentials}
+    """
+    req = await body.decode(request, body.Login)
+    h = hall_of(request)
+    h.limits.address(request, "login", h.config.limits.logins_per_address_per_minute)
+    tok, who, expires = await h.login(req.username, req.password, client_address(request, h.config.limits))
+    return JSONResponse(
+        {
+            "token": tok,
+            "role": who.role,
+            "site": who.site,
+            "username": who.name,
+            "expires_at": expires.isoformat(timespec="seconds"),
+        }
+    )
+
+
+async def logout(request: Request) -> Response:
+    """
+    summary: Revoke the bearer token used for this request
+    responses:
+      204: {description: revoked}
+    """
+    await require(request, *STAFF)
+    tok = request.headers["authorization"].partition(" ")[2].strip()
+    await hall_of(request).store.write(accounts.revoke_token, tok)
+    hall_of(request).tokens.forget(tok)
+    return Response(status_code=204)
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+        }
+    },
+}
+COMMON_ERRORS = {
+    "400": "malformed_json",
+    "401": "unauthenticated",
+    "403": "forbidden",
+    "404": "not_found",
+    "405": "method_not_allowed",
+    "409": "conflict",
+    "413": "body_too_large",
+    "422": "invalid_input",
+    "429": "rate_limited (Retry-After)",
+}
+
+
+def complete(doc: dict[str, Any]) -> dict[str, Any]:
+    """Declare path parameters and the error answers every operation can give."""
+    for path, ops in doc.get("paths", {}).items():
+        names = re.findall(r"\{(\w+)\}", path)  # "/voice/guide/{key}.wav" too
+        for op in ops.values():
+            params = op.setdefault("parameters", [])
+            have = {p["name"] for p in params}
+            params += [
+                {"name": n, "in": "path", "required": True, "schema": {"type": "string"}}
+                for n in names
+                if n not in have
+            ]
+            responses = op.setdefault("responses", {})
+            for status, text in COMMON_ERRORS.items():
+                entry = responses.setdefault(status, {"description": text})
+                entry.setdefault("content", {"application/json": {"schema": ERROR_SCHEMA}})
+            for status, entry in list(responses.items()):
+                responses[str(status)] = responses.pop(status) if not isinstance(status, str) else entry
+    return doc
+
+
+async def openapi(request: Request) -> Response:
+    api: list[BaseRoute] = [r for r in request.app.routes if isinstance(r, Mount) and r.path == "/api/v1"]
+    return JSONResponse(complete(schemas.get_schema(api)))
+
+
+routes = [
+    Route("/sites", list_sites),
+    Route("/sites/{site}", site_detail),
+    Route("/sites/{site}/services", site_services),
+    Route("/sites/{site}/tickets", issue_ticket, methods=["POST"]),
+    Route("/tickets/{id}", get_ticket),
+    Route("/counters/{counter}", get_counter),
+    Route("/counters/{counter}/open", counter_action(counters.open_counter), methods=["POST"]),
+    Route("/counters/{counter}/close", counter_action(counters.close_counter), methods=["POST"]),
+    Route("/counters/{counter}/call-next", counter_action(counters.call_next), methods=["POST"]),
+    Route("/counters/{counter}/recall", counter_action(counters.recall), methods=["POST"]),
+    Route("/counters/{counter}/start", counter_action(counters.start), methods=["POST"]),
+    Route("/counters/{counter}/done", counter_action(counters.done), methods=["POST"]),
+    Route("/counters/{counter}/no-show", counter_action(counters.no_show), methods=["POST"]),
+    Route(
+        "/counters/{counter}/transfer",
+        counter_action(counters.transfer, body.Transfer, _transfer_args),
+        methods=["POST"],
+    ),
+    Route(
+        "/counters/{counter}/pause",
+        counter_action(counters.pause, body.Pause, lambda p: {"reason": p.reason}),
+        methods=["POST"],
+    ),
+    Route("/counters/{counter}/resume", counter_action(counters.resume), methods=["POST"]),
+    Route(
+        "/counters/{counter}/reinstate",
+        counter_action(counters.reinstate, body.Reinstate, lambda r: {"number": r.number, "position": r.position}),
+        methods=["POST"],
+    ),
+    Route("/auth/token", token, methods=["POST"]),
+    Route("/auth/logout", logout, methods=["POST"]),
+    Route("/openapi.json", openapi, include_in_schema=False),
+]

@@ -1,0 +1,135 @@
+"""What every handler depends on: the app state as one typed object, who is calling, and
+the one rule of who may see a site.
+
+A handler reads ``hall_of(request)`` (typed: the store, config, clock, hub, limits...) and
+``require(request, *roles, site=...)`` for API callers or ``staff(request)`` for pages;
+``can_see(who, site)`` is the only place the site rule is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+from starlette.requests import HTTPConnection, Request
+
+from core import accounts, notify
+from core.accounts import Principal
+from core.config import Config
+from core.days.clock import Clock
+from core.errors import Forbidden, Unauthenticated
+from core.store.db import Store
+from voice.speech import Voice
+from web.guard.auth import TokenCache, bearer
+from web.guard.guesses import CodeGuard
+from web.guard.limits import Buckets
+from web.guard.logins import LoginGuard
+from web.live.hub import Hub
+from web.live.kiosks import KioskLinks
+
+STAFF = ("clerk", "supervisor", "admin")
+SUPERVISORS = ("supervisor", "admin")
+SESSION_KEY = "staff"
+
+
+class Hall:
+    """Everything a request needs: config, clock, store, hub, tokens, voice."""
+
+    def __init__(self, config: Config, db_path: Path, clock: Clock, secret: bytes, public_url: str) -> None:
+        self.config = config
+        # links and QR codes are built from this, never from a request's Host header (SPEC 8)
+        self.public_url = (config.public_url or public_url).rstrip("/")
+        self.clock = clock
+        self.secret = secret
+        self.hub = Hub()
+        self.store = Store(db_path, config, clock, secret, on_commit=self.hub.publish_threadsafe)
+        self.tokens = TokenCache(self.store)
+        self.limits = Buckets(clock, config.limits)
+        self.logins = LoginGuard(self.limits)
+        self.guesses = CodeGuard(clock, config.limits)
+        self.voice = Voice()
+        self.kiosks = KioskLinks(self.store, config)
+        self.sink: notify.Sink = notify.LogSink(db_path.parent / "notifications.log", clock)
+
+    async def login(self, username: str, password: str, address: str) -> tuple[str, accounts.Principal, dt.datetime]:
+        """Check a password (off the event loop) and issue a bearer token; the lockout is
+        web/guard/logins.py's (per address and account, and per account from unknown addresses)."""
+        self.logins.attempt(username, address)
+        who = await self.store.read(accounts.check_password, username, password)
+        self.logins.succeeded(username, address)
+        token, expires = await self.store.write(accounts.new_token, who.name)
+        return token, who, expires
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def hall_of(conn: HTTPConnection) -> Hall:
+    return cast(Hall, conn.app.state.hall)
+
+
+def can_see(who: Principal, site_id: str) -> bool:
+    """The site rule: admins and district accounts (staff without a site) see and act for
+    every site; everyone else, devices included, only their own."""
+    return who.role == "admin" or (who.site is None and not who.is_device) or who.site == site_id
+
+
+def district_wide(who: Principal) -> bool:
+    """Sees every site (the site pickers of the admin pages list them all)."""
+    return who.role == "admin" or (who.site is None and not who.is_device)
+
+
+def site_scope(who: Principal) -> str | None:
+    """The site a caller's lists are limited to; None: every site."""
+    return None if district_wide(who) else who.site
+
+
+async def caller(conn: HTTPConnection) -> Principal | None:
+    token = bearer(conn)
+    return None if token is None else await hall_of(conn).tokens.lookup(token)
+
+
+async def require(conn: HTTPConnection, *roles: str, site: str | None = None) -> Principal:
+    """The caller, who must have one of ``roles`` and, with ``site``, may see it (``can_see``).
+
+    :raises Unauthenticated: no or unknown token.
+    :raises Forbidden: wrong role or site.
+    """
+    who = await caller(conn)
+    if who is None:
+        raise Unauthenticated("请先登录 / sign in first (Authorization: Bearer <token>)")
+    if who.role not in roles:
+        raise Forbidden("无权执行此操作 / your role may not do this")
+    if site is not None and not can_see(who, site):
+        raise Forbidden("无权操作其他中心 / you may not act for another center")
+    return who
+
+
+@dataclass(frozen=True)
+class Staff(Principal):
+    """A signed-in page user: the principal and the API token its page's JavaScript uses."""
+
+    token: str = ""
+
+
+async def staff(request: Request) -> Staff | None:
+    """The signed-in staff member of a page session.
+
+    The session's token is checked against the database (through the token cache), so a
+    revoked or expired token, or a changed role, takes effect on the next page.
+    """
+    found = request.session.get(SESSION_KEY)
+    if not isinstance(found, dict) or not isinstance(found.get("token"), str):
+        return None
+    who = await hall_of(request).tokens.lookup(found["token"])
+    if who is None or who.is_device:
+        request.session.pop(SESSION_KEY, None)
+        return None
+    return Staff(who.name, who.role, who.site, found["token"])
+
+
+def session_token(request: Request) -> str | None:
+    found = request.session.get(SESSION_KEY)
+    return found.get("token") if isinstance(found, dict) else None
