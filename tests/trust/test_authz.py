@@ -27,6 +27,7 @@ ROLES = [
     "clerk_other_counter",
     "clerk_other_site",
     "supervisor",
+    "district_supervisor",
     "admin",
 ]
 NAMES = {
@@ -34,6 +35,7 @@ NAMES = {
     "clerk_other_counter": "bob",
     "clerk_other_site": "cat",
     "supervisor": "sue",
+    "district_supervisor": "dee",
     "admin": "ada",
 }
 ROW = re.compile(r"^\| (GET|POST|WS) \| (\S+) \| (\S+)(?: (\{.*\}))? \| ([^|]+) \|$")
@@ -47,6 +49,8 @@ def table() -> list[tuple[str, str, str, Any, set[str]]]:
             method, path, example, body, who = m.groups()
             allowed = set(ROLES) if who.strip() == "anyone" else {w.strip() for w in who.split(",")}
             assert allowed <= set(ROLES), f"unknown role in {line}"
+            if "supervisor" in allowed:  # one site rule (web/deps.can_see): the district's supervisor may too
+                allowed.add("district_supervisor")
             rows.append((method, path, example, json.loads(body) if body else None, allowed))
     return rows
 
@@ -82,6 +86,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Iterator[
             "clerk_other_counter": h.user("bob"),
             "clerk_other_site": h.user("cat", site="wusong"),
             "supervisor": h.user("sue", "supervisor"),
+            "district_supervisor": h.user("dee", "supervisor", None),
             "admin": h.user("ada", "admin", None),
         }
         ticket = h.take("general", {"Authorization": f"Bearer {tokens['kiosk_here']}"})
@@ -117,14 +122,7 @@ def test_role_matrix(
         headers = {"Authorization": f"Bearer {tokens[role]}"} if tokens[role] else {}
         if path == "/api/v1/auth/logout" and tokens[role] and role in NAMES:
             # a spare token: logging out revokes the one it is called with
-            name = {
-                "clerk_here": "ann",
-                "clerk_other_counter": "bob",
-                "clerk_other_site": "cat",
-                "supervisor": "sue",
-                "admin": "ada",
-            }[role]
-            r = client.post("/api/v1/auth/token", json={"username": name, "password": "correct-horse-battery"})
+            r = client.post("/api/v1/auth/token", json={"username": NAMES[role], "password": "correct-horse-battery"})
             headers = {"Authorization": f"Bearer {r.json()['token']}"}
         if method == "WS":
             status = ws_status(client, url, headers)
