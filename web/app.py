@@ -20,13 +20,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from cli.demo import Demo, walkins
 from core import notify
 from core.config import Config
-from core.days import calendar
 from core.days.clock import Clock
 from core.days.hours import local_day, window
 from core.errors import HallError
 from core.queue import counters
 from core.registry import visits
-from core.store import holidays as holiday_sql
 from core.store.secret import load_secret
 from core.supervision import evaluation
 from web import errors
@@ -40,6 +38,7 @@ from web.pages import accounts, devices, holidays, home, kiosk, notices
 from web.pages import booking as booking_pages
 from web.pages import staff as staff_pages
 from web.pages import supervision as supervision_pages
+from web.render import Refused, refused
 
 log = logging.getLogger("hall")
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,7 +61,7 @@ async def housekeeping(hall: Hall, every: float = 15.0) -> None:
         now = hall.clock.now()
         today = local_day(now)
         for site in hall.config.sites:
-            w = window(site, today)
+            w = window(site, today, hall.store.schedule)
             closed = w is None or now >= w[1]
             statuses = ("waiting", "called") if closed else ()
             try:
@@ -106,7 +105,6 @@ def create_app(
         hall = Hall(config, db_path, clock, secret, public_url)
         hall.hub.loop = asyncio.get_running_loop()
         await hall.store.write(counters.sync)
-        calendar.install(await hall.store.read(holiday_sql.schedule))
         app.state.hall = hall
         app.state.demo = demo
         tasks = []
@@ -162,6 +160,7 @@ def create_app(
             ),
         ],
         exception_handlers={
+            Refused: refused,
             HallError: errors.hall_error,
             ClientDisconnect: connections.client_gone,
             HTTPException: errors.http_error,

@@ -101,6 +101,20 @@ def render(request: Request, name: str, ctx: dict[str, Any] | None = None, statu
 GENERIC_ERROR = N_("Something went wrong")
 
 
+class Refused(Exception):
+    """Ends a page handler early with ``response`` (the sign-in redirect, a 403 or 404 page);
+    web/app.py answers it as it is."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+async def refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Refused)
+    return exc.response
+
+
 def error_page(request: Request, status_code: int, detail: str = "") -> Response:
     """A readable error page (used for HTTP errors on pages too, see web/errors.py)."""
     titles = {

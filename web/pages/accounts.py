@@ -46,18 +46,14 @@ async def _visible(request: Request, who: Staff) -> list[dict[str, Any]]:
 
 
 async def accounts_page(request: Request) -> Response:
-    who, refused = await supervisor_page(request)
-    if refused is not None or who is None:
-        return refused or error_page(request, 403)
+    who = await supervisor_page(request)
     done = request.query_params.get("done", "")
     ctx = {"staff": who, "accounts": await _visible(request, who), "done": DONE.get(done), "done_code": done}
     return render(request, "accounts.html", ctx)
 
 
 async def accounts_post(request: Request) -> Response:
-    who, refused = await supervisor_page(request)
-    if refused is not None or who is None:
-        return refused or error_page(request, 403)
+    who = await supervisor_page(request)
     try:
         form = await csrf.checked_form(request)
     except csrf.CsrfFailed:

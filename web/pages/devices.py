@@ -11,9 +11,9 @@ from starlette.routing import BaseRoute, Route
 
 from core import devices
 from web import i18n
-from web.deps import Staff, can_see, district_wide, hall_of
+from web.deps import SUPERVISORS, Staff, can_see, district_wide, hall_of, staff
 from web.pages.staff import supervisor_page
-from web.render import bilingual, error_page, render
+from web.render import bilingual, render
 
 REFRESH_SECONDS = 3
 LABELS = {
@@ -48,9 +48,7 @@ def _site_ids(request: Request, who: Staff) -> list[str]:
 
 
 async def devices_page(request: Request) -> Response:
-    who, refused = await supervisor_page(request)
-    if refused is not None or who is None:
-        return refused or error_page(request, 403)
+    who = await supervisor_page(request)
     hall = hall_of(request)
     sites = await hall.store.read(devices.overview, _site_ids(request, who))
     lang = i18n.lang_of(request)
@@ -60,8 +58,8 @@ async def devices_page(request: Request) -> Response:
 
 
 async def devices_json(request: Request) -> Response:
-    who, _ = await supervisor_page(request)
-    if who is None:
+    who = await staff(request)
+    if who is None or who.role not in SUPERVISORS:
         return JSONResponse({"error": {"code": "forbidden", "message": "sign in as a supervisor"}}, status_code=403)
     sites = await hall_of(request).store.read(devices.overview, _site_ids(request, who))
     return JSONResponse({"sites": sites}, headers={"Cache-Control": "no-store"})

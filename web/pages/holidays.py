@@ -47,9 +47,7 @@ def _day(raw: str) -> dt.date:
 
 
 async def holidays_page(request: Request) -> Response:
-    who, refused = await supervisor_page(request)
-    if refused is not None or who is None:
-        return refused or error_page(request, 403)
+    who = await supervisor_page(request)
     hall = hall_of(request)
     today = local_day(hall.clock.now())
     try:
@@ -80,9 +78,7 @@ def _change(action: str, form: Any, by: str) -> Any:
 
 
 async def holidays_post(request: Request) -> Response:
-    who, refused = await supervisor_page(request)
-    if refused is not None or who is None:
-        return refused or error_page(request, 403)
+    who = await supervisor_page(request)
     if not may_edit(who):
         return error_page(request, 403, "仅限管理员和区级主管 / administrators and district supervisors only")
     try:

@@ -45,16 +45,12 @@ async def _page(request: Request, who: Staff, site_id: str, *, text: str | None 
 
 
 async def notices_page(request: Request) -> Response:
-    who, site_id, refused = await supervisor_site(request)
-    if refused is not None or who is None or site_id is None:
-        return refused or error_page(request, 403)
+    who, site_id = await supervisor_site(request)
     return await _page(request, who, site_id)
 
 
 async def notices_post(request: Request) -> Response:
-    who, site_id, refused = await supervisor_site(request)
-    if refused is not None or who is None or site_id is None:
-        return refused or error_page(request, 403)
+    who, site_id = await supervisor_site(request)
     try:
         form = await csrf.checked_form(request)
     except csrf.CsrfFailed:

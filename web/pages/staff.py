@@ -25,7 +25,7 @@ from web.errors import status_for
 from web.guard import csrf
 from web.guard.limits import client_address
 from web.i18n import N_
-from web.render import bilingual, error_page, render
+from web.render import Refused, bilingual, error_page, render
 
 FORM_EXPIRED = "表单已过期，请刷新页面后重试 / the form has expired: reload the page and try again"
 
@@ -47,29 +47,32 @@ def _to_login(request: Request) -> Response:
     return RedirectResponse(f"/counter?next={quote(here, safe='/')}", status_code=303)
 
 
-async def supervisor_page(request: Request) -> tuple[Staff | None, Response | None]:
-    """The signed-in supervisor or admin of a page, or the response to send instead."""
+async def supervisor_page(request: Request) -> Staff:
+    """The signed-in supervisor or admin of a page.
+
+    :raises Refused: the sign-in form (coming back here) or a 403 page.
+    """
     who = await staff(request)
     if who is None:
-        return None, _to_login(request)
+        raise Refused(_to_login(request))
     if who.role not in SUPERVISORS:
-        return None, error_page(request, 403, "仅限主管和管理员 / supervisors and administrators only")
-    return who, None
+        raise Refused(error_page(request, 403, "仅限主管和管理员 / supervisors and administrators only"))
+    return who
 
 
-async def supervisor_site(request: Request) -> tuple[Staff | None, str | None, Response | None]:
-    """The signed-in supervisor and the site a page is about (``?site=``, else their own), or the
-    response to send instead (sign-in, 403, 404)."""
-    who, refused = await supervisor_page(request)
-    if refused is not None or who is None:
-        return who, None, refused or error_page(request, 403)
+async def supervisor_site(request: Request) -> tuple[Staff, str]:
+    """The signed-in supervisor and the site a page is about (``?site=``, else their own).
+
+    :raises Refused: sign-in, or a 403/404 page.
+    """
+    who = await supervisor_page(request)
     hall = hall_of(request)
     asked = request.query_params.get("site") or who.site or hall.config.sites[0].id
     if hall.config.site(asked) is None:
-        return who, None, error_page(request, 404, "没有这个服务中心 / unknown site")
+        raise Refused(error_page(request, 404, "没有这个服务中心 / unknown site"))
     if not can_see(who, asked):
-        return who, None, error_page(request, 403, "您不属于这个中心 / you do not work at this center")
-    return who, asked, None
+        raise Refused(error_page(request, 403, "您不属于这个中心 / you do not work at this center"))
+    return who, asked
 
 
 async def counter_home(request: Request) -> Response:
@@ -174,9 +177,7 @@ async def counter_page(request: Request) -> Response:
 
 
 async def admin(request: Request) -> Response:
-    who, refused = await supervisor_page(request)
-    if refused is not None or who is None:
-        return refused or error_page(request, 403)
+    who = await supervisor_page(request)
     hall = hall_of(request)
     ids = [s.id for s in hall.config.sites if can_see(who, s.id)]
     wanted = request.query_params.get("site")

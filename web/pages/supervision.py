@@ -110,10 +110,7 @@ async def pad(request: Request) -> Response:
 
 
 async def hall_page(request: Request) -> Response:
-    who, site_id, refused = await supervisor_site(request)
-    if refused is not None:
-        return refused
-    assert who is not None and site_id is not None
+    who, site_id = await supervisor_site(request)
     hall = hall_of(request)
     site = hall.config.site(site_id)
     assert site is not None  # supervisor_site checked it
@@ -131,10 +128,7 @@ async def hall_page(request: Request) -> Response:
 
 
 async def stats_page(request: Request) -> Response:
-    who, site_id, refused = await supervisor_site(request)
-    if refused is not None:
-        return refused
-    assert who is not None and site_id is not None
+    who, site_id = await supervisor_site(request)
     hall = hall_of(request)
     today = local_day(hall.clock.now())
     q = request.query_params
@@ -151,10 +145,7 @@ async def stats_page(request: Request) -> Response:
 
 async def stats_export(request: Request) -> Response:
     """A statistics table as CSV for a signed-in supervisor (links on the statistics page)."""
-    _, site_id, refused = await supervisor_site(request)
-    if refused is not None:
-        return refused
-    assert site_id is not None
+    _, site_id = await supervisor_site(request)
     try:
         return await stats_response(request, site_id)
     except HallError as e:
@@ -162,10 +153,7 @@ async def stats_export(request: Request) -> Response:
 
 
 async def followups_page(request: Request) -> Response:
-    who, site_id, refused = await supervisor_site(request)
-    if refused is not None:
-        return refused
-    assert who is not None and site_id is not None
+    who, site_id = await supervisor_site(request)
     return await _followups(request, who, site_id)
 
 
@@ -189,10 +177,7 @@ async def _followups(
 
 
 async def followups_post(request: Request) -> Response:
-    who, site_id, refused = await supervisor_site(request)
-    if refused is not None:
-        return refused
-    assert who is not None and site_id is not None
+    who, site_id = await supervisor_site(request)
     try:
         form = await csrf.checked_form(request)
     except csrf.CsrfFailed:
