@@ -1,5 +1,7 @@
 # make run   - set up .venv, then serve the demo district (prints the URLs and demo accounts)
-# make test  - set up .venv, then lint, type-check and run the whole test suite
+# make test  - set up .venv, then lint, type-check and run the whole test suite (about 10 minutes)
+# make test-quick - lint, type-check and the in-process tier: every test not marked `live` (those start
+#                   a server process or a browser, tests/live.py); about a minute
 # make screenshots - the layout suite, saving every screen at every viewport in docs/screenshots
 # make bench - set up .venv, then run the benchmarks of SPEC 9 and print one table (about 5 minutes)
 # make kiosk-demo - beside a running `make run`: a simulated card reader, scanner and printer and
@@ -12,7 +14,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 KIOSK ?= youyi-k1
 
-.PHONY: run test lint types pytest setup clean bench kiosk-demo screenshots
+.PHONY: run test test-quick lint types pytest pytest-quick setup clean bench kiosk-demo screenshots
 
 setup: $(STAMP)
 
@@ -40,7 +42,12 @@ types: $(STAMP)
 pytest: $(STAMP)
 	$(PY) -m pytest
 
+pytest-quick: $(STAMP)
+	$(PY) -m pytest -m 'not live'
+
 test: lint types pytest
+
+test-quick: lint types pytest-quick
 
 # every screen at every viewport of its device, as PNGs under docs/screenshots (the layout suite)
 screenshots: $(STAMP)

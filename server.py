@@ -1,6 +1,6 @@
 """The hall server: load the config, build the app, run uvicorn; and the command line.
 
-python server.py [--config FILE] [--db FILE] [--host H] [--port P] [--demo]
+python server.py [--config FILE] [--db FILE] [--host H] [--port P] [--port-file FILE] [--demo]
 python server.py [--config FILE] [--db FILE] user add NAME --role clerk|supervisor|admin [--site SITE]
 python server.py [--config FILE] [--db FILE] user disable|enable NAME
 python server.py [--config FILE] [--db FILE] device token|revoke DEVICE_ID
@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
+import socket
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import msgspec
 import uvicorn
@@ -25,14 +29,58 @@ from web.app import create_app
 from web.guard import connections
 from web.guard.logs import configure
 
+log = logging.getLogger("hall")
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before the app is built: with ``--port 0`` the system picks a free
+    port, and the printed URLs and ``public_url`` must carry the port actually got."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart rebinds at once (as uvicorn does)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class Server(uvicorn.Server):
+    """uvicorn's server, calling ``started`` once it accepts connections."""
+
+    def __init__(self, config: uvicorn.Config, started: Callable[[], None]) -> None:
+        super().__init__(config)
+        self.on_started = started
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.on_started()
+
+
+def report(url: str, port: int, port_file: str | None) -> None:
+    """Say where the server listens: a log line, and ``--port-file`` (written whole, then renamed
+    into place, so that a harness reading it never sees half a number)."""
+    log.info("serving on %s", url, extra={"fields": {"url": url, "port": port}})
+    if port_file:
+        path = Path(port_file)
+        part = path.with_name(path.name + ".part")
+        part.write_text(f"{port}\n", encoding="ascii")
+        os.replace(part, path)
+
 
 def serve(config: Config, args: argparse.Namespace) -> None:
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as e:
+        raise ConfigError(f"cannot listen on {args.host}:{args.port}: {e.strerror}") from e
+    port = int(sock.getsockname()[1])
+    public = f"http://{args.host}:{port}"
     the_clock = clock.from_env()
     demo = None
     if args.demo:
-        the_clock, demo = demo_mod.prepare(config, args.db, the_clock, f"http://{args.host}:{args.port}")
+        the_clock, demo = demo_mod.prepare(config, args.db, the_clock, public)
     every = float(os.environ.get("HALL_HOUSEKEEPING_SECONDS", "15"))
-    public = f"http://{args.host}:{args.port}"
     app = create_app(config, args.db, the_clock, demo=demo, housekeeping_every=every, public_url=public)
     # Fewer, larger young-generation collections: the default threshold (700) made
     # collections the main source of ticket-issue p99 latency (89 ms -> 38 ms at 64 clients).
@@ -41,10 +89,10 @@ def serve(config: Config, args: argparse.Namespace) -> None:
     if os.environ.get("HALL_LIMITS", "on") == "off":  # load tests: lift the per-address cap too
         limits = msgspec.structs.replace(limits, connections_per_address=1_000_000)
     http, ws, _guard = connections.protocols(limits)
-    uvicorn.run(
+    settings = uvicorn.Config(
         app,
         host=args.host,
-        port=args.port,
+        port=port,
         http=http,
         ws=ws,
         ws_max_size=limits.ws_max_message_bytes,
@@ -58,6 +106,12 @@ def serve(config: Config, args: argparse.Namespace) -> None:
         proxy_headers=False,  # the trusted proxy is ours to configure (config.toml [limits])
         lifespan="on",
     )
+    server = Server(settings, lambda: report(public, port, args.port_file))
+    # as uvicorn.run does for one worker, but on the socket bound above
+    with sock:
+        server.run(sockets=[sock])
+    if not server.started:
+        sys.exit(3)  # uvicorn's STARTUP_FAILURE: the lifespan failed (its error is logged)
 
 
 def main(argv: list[str] | None = None) -> int:

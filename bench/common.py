@@ -2,7 +2,8 @@
 processes, percentiles and the result table.
 
 The server is ``server.py`` itself, started as in production (one uvicorn worker, WAL,
-synchronous=FULL) with ``HALL_CLOCK`` fixed on a Wednesday morning and ``HALL_LIMITS=off``.
+synchronous=FULL) by the harness the tests use too (``bench.harness``), with ``HALL_CLOCK``
+fixed on a Wednesday morning and ``HALL_LIMITS=off``.
 Accounts and device tokens are made with the server's own command line. Load generators
 run in their own processes (``multiprocessing`` with ``spawn``), so that the figures are
 the server's, not the benchmark's.
@@ -17,32 +18,23 @@ import multiprocessing
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-CLOCK = "2026-05-13T09:30:00+08:00"  # a Wednesday, every site open
+from bench.harness import CLOCK as CLOCK  # re-exported: the benchmarks import them from here
+from bench.harness import ROOT as ROOT
+from bench.harness import LiveServer
+
 PASSWORD = "bench-password-1"
 BIG_CAP = 1_000_000
 
 
 # -- the server ------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def bench_config(tmp: Path) -> Path:
     """A copy of config.toml with every daily cap raised (the demo caps are 300-600 a day)
     and the per-device request limit lifted (one kiosk token stands for a hall of kiosks;
@@ -70,31 +62,14 @@ def cpu_split() -> tuple[list[str], list[str]]:
     return ["taskset", "-c", ",".join(server)], ["taskset", "-c", ",".join(load)]
 
 
-class Server:
-    """``server.py`` on a free loopback port with a fresh database in a temporary folder."""
+class Server(LiveServer):
+    """``server.py`` (``bench.harness.LiveServer``) with a fresh database and a roomy config in a temporary
+    folder, pinned to the first core; removed with the folder at ``stop``."""
 
     def __init__(self, name: str = "bench", *, pin: bool = True) -> None:
-        self.tmp = Path(tempfile.mkdtemp(prefix=f"hall-{name}-"))
-        self.config = bench_config(self.tmp)
-        self.db = self.tmp / "hall.db"
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.ws_base = f"ws://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "HALL_CLOCK": CLOCK, "HALL_LIMITS": "off", "PYTHONIOENCODING": "utf-8"}
-        self.env.pop("HALL_CLOCK_SPEED", None)
-        self.args = [sys.executable, "server.py", "--config", str(self.config), "--db", str(self.db)]
-        self.pin = cpu_split()[0] if pin else []
-        self.log = self.tmp / "server.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    # command line ---------------------------------------------------------------------
-    def cli(self, *args: str, stdin: str = "") -> str:
-        r = subprocess.run(
-            [*self.args, *args], input=stdin, capture_output=True, text=True, env=self.env, cwd=ROOT, timeout=120
-        )
-        if r.returncode != 0:
-            raise RuntimeError(f"server.py {' '.join(args)} failed: {r.stderr}")
-        return r.stdout
+        tmp = Path(tempfile.mkdtemp(prefix=f"hall-{name}-"))
+        super().__init__(tmp, CLOCK, config=bench_config(tmp), call_timeout=30.0)
+        self.prefix = cpu_split()[0] if pin else []
 
     def accounts(self, users: Sequence[tuple[str, str, str]] = (), devices: Sequence[str] = ()) -> dict[str, str]:
         """Make users ``(name, role, site)`` and device tokens with the CLI, in parallel.
@@ -112,36 +87,8 @@ class Server:
             list(pool.map(user, users))
             return dict(pool.map(device, devices))
 
-    # process --------------------------------------------------------------------------
-    def start(self) -> Server:
-        out = self.log.open("wb")
-        self.proc = subprocess.Popen(
-            [*self.pin, *self.args, "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=self.env,
-            cwd=ROOT,
-        )
-        out.close()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("server exited:\n" + self.log.read_text(errors="replace"))
-            try:
-                self.call("GET", "/api/v1/sites")
-                return self
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("server did not start in 30 s")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+    def stop(self, grace: float = 15.0) -> None:
+        super().stop(grace)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
     def status(self, key: str) -> int:
@@ -151,27 +98,6 @@ class Server:
             if line.startswith(key + ":"):
                 return int(line.split()[1])
         raise KeyError(key)
-
-    # HTTP for setup (not timed) -------------------------------------------------------
-    def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
-        req = urllib.request.Request(
-            self.base + path, method=method, data=None if body is None else json.dumps(body).encode()
-        )
-        req.add_header("Content-Type", "application/json")
-        if token:
-            req.add_header("Authorization", f"Bearer {token}")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                raw = r.read()
-                return r.status, json.loads(raw) if raw else None
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"null")
-
-    def ok(self, method: str, path: str, body: Any = None, token: str | None = None) -> Any:
-        status, data = self.call(method, path, body, token)
-        if status >= 300:
-            raise RuntimeError(f"{method} {path}: {status} {data}")
-        return data
 
     def login(self, name: str) -> str:
         return str(self.ok("POST", "/api/v1/auth/token", {"username": name, "password": PASSWORD})["token"])

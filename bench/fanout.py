@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, Row, Server, Table, emit, free_port, ms, percentile, server
+from bench.common import ROOT, Row, Server, Table, emit, ms, percentile, server
+from bench.harness import free_port
 from bench.listeners import Listeners
 
 SITE, COUNTER, CLERK = "youyi", "youyi-1", "bench-clerk"

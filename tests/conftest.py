@@ -1,4 +1,5 @@
-"""Fixtures: the real app on a fresh SQLite file per test, with a clock the test moves."""
+"""Fixtures: the real app on a fresh SQLite file per test, with a clock the test moves; and the
+test tiers (``live``: the tests that start a server process or a browser, see tests/live.py)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,26 @@ from core import accounts
 from core.config import Config, load
 from core.days.clock import TZ, ManualClock
 from core.store.db import Store
+from tests import live
 
 ROOT = Path(__file__).resolve().parent.parent
 WEDNESDAY = dt.datetime(2026, 5, 13, 9, 30, tzinfo=TZ)  # an ordinary working day, open
 PASSWORD = "correct-horse-battery"
 SECRET = b"test-secret-not-for-production"
+BROWSER = ROOT / "tests" / "browser"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every real-browser test is ``live``."""
+    for item in items:
+        if Path(str(item.path)).is_relative_to(BROWSER):
+            item.add_marker(pytest.mark.live)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test is set up (a module's or the session's server included)."""
+    live.marked_live = item.get_closest_marker("live") is not None
 
 
 @pytest.fixture(scope="session")

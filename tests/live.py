@@ -1,86 +1,29 @@
-"""A real server process on a free loopback port, for tests that need one."""
+"""A real server process for tests that need one: the harness of the tests and the benchmarks
+(``bench/harness.py``: ``server.py --port 0``, the port it got read from its port file).
+
+``LiveServer(tmp, clock, *extra)`` serves ``tmp/hall.db`` with ``HALL_CLOCK=clock``;
+``live.cli("device", "token", "youyi-k1")`` runs the command line on the same database.
+A test that starts one is marked ``live`` (``make test-quick`` leaves those out): starting a
+server from a test that is not marked fails, so that the quick tier stays in-process.
+"""
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench import harness
+from bench.harness import ROOT, ServerFailed, free_port
+
+__all__ = ["ROOT", "LiveServer", "OnLive", "ServerFailed", "free_port"]
+
+# set by tests/conftest.py for each test: whether it is marked ``live``
+marked_live = True
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class LiveServer:
-    def __init__(self, tmp: Path, clock: str, *extra: str) -> None:
-        self.tmp = tmp
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "HALL_CLOCK": clock, "HALL_LIMITS": "off"}
-        self.args = [sys.executable, "server.py", "--config", "config.toml", "--db", str(tmp / "hall.db")]
-        self.extra = extra
-        self.log = tmp / "server.log"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def cli(self, *args: str, stdin: str = "") -> str:
-        r = subprocess.run(
-            [*self.args, *args], input=stdin, capture_output=True, text=True, env=self.env, cwd=ROOT, timeout=60
-        )
-        assert r.returncode == 0, r.stderr
-        return r.stdout
-
-    def start(self) -> LiveServer:
-        with self.log.open("wb") as out:
-            self.proc = subprocess.Popen(
-                [*self.args, "--host", "127.0.0.1", "--port", str(self.port), *self.extra],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=self.env,
-                cwd=ROOT,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log.read_text()
-            try:
-                self.call("GET", "/api/v1/sites")
-                return self
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("server did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def call(self, method: str, path: str, body: Any = None, token: str | None = None) -> tuple[int, Any]:
-        req = urllib.request.Request(
-            self.base + path, method=method, data=None if body is None else json.dumps(body).encode()
-        )
-        req.add_header("Content-Type", "application/json")
-        if token:
-            req.add_header("Authorization", f"Bearer {token}")
-        try:
-            with urllib.request.urlopen(req, timeout=10) as r:
-                raw = r.read()
-                return r.status, json.loads(raw) if raw else None
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"null")
+class LiveServer(harness.LiveServer):
+    def start(self) -> Self:
+        assert marked_live, "this test starts a server: mark it @pytest.mark.live (or pytestmark = pytest.mark.live)"
+        return super().start()
 
 
 class OnLive:

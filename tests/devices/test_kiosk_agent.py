@@ -7,6 +7,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
+
 from kiosk.agent import backoff, link_url
 from printers.decode import decode
 from tests.kiosk_rig import KioskRig, wait_for
@@ -23,6 +25,7 @@ def device_state(db: Path, device: str) -> tuple[int | None, str | None, float]:
     return row if row else (None, None, 0.0)
 
 
+@pytest.mark.live
 def test_card_ticket_slip_and_pulled_plug(tmp_path: Path) -> None:
     server = LiveServer(tmp_path, CLOCK).start()
     token = server.cli("device", "token", "youyi-k1").split()[-1]
@@ -73,6 +76,7 @@ def test_card_ticket_slip_and_pulled_plug(tmp_path: Path) -> None:
     assert "/ws/kiosks/youyi-k1/page" in server.log.read_text()
 
 
+@pytest.mark.live
 def test_agent_reconnects_after_the_server_returns(tmp_path: Path) -> None:
     server = LiveServer(tmp_path, CLOCK).start()
     token = server.cli("device", "token", "youyi-k1").split()[-1]
@@ -95,6 +99,7 @@ def test_link_url_and_backoff() -> None:
     assert [round(backoff(n, lambda: 0.5)) for n in range(7)] == [1, 2, 4, 8, 16, 30, 30]
 
 
+@pytest.mark.live
 def test_paper_out_during_a_slip_is_reported_at_once(tmp_path: Path) -> None:
     server = LiveServer(tmp_path, CLOCK).start()
     token = server.cli("device", "token", "youyi-k1").split()[-1]

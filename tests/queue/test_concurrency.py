@@ -6,8 +6,11 @@ import asyncio
 from pathlib import Path
 
 import httpx2
+import pytest
 
 from tests.live import LiveServer
+
+pytestmark = pytest.mark.live  # each test starts a server process (tests/live.py)
 
 PASSWORD = "correct-horse-battery"
 

@@ -1,12 +1,11 @@
 """The counter client (``python -m counter``): its pure parts, then end to end against the
-real server started as a subprocess on a free port with a fresh database."""
+real server started as a subprocess (tests/live.py) with a fresh database."""
 
 from __future__ import annotations
 
 import json
 import os
 import queue
-import socket
 import subprocess
 import sys
 import threading
@@ -24,10 +23,12 @@ from counter.client import error_from, ws_url
 from counter.keys import Action, Command
 from counter.live import LiveFilter, expected_events
 from counter.site import SiteInfo, from_detail
+from protocol import site
+from tests.live import ROOT, LiveServer, free_port
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "clerk-password-1"
-ENV = {**os.environ, "HALL_CLOCK": "2026-05-13T09:30:00+08:00", "HALL_LIMITS": "off", "PYTHONIOENCODING": "utf-8"}
+CLOCK = "2026-05-13T09:30:00+08:00"
+ENV = {**os.environ, "HALL_CLOCK": CLOCK, "PYTHONIOENCODING": "utf-8"}  # the clients'
 
 DETAIL = {
     "id": "youyi",
@@ -178,8 +179,10 @@ def test_expected_events() -> None:
     assert expected_events(Action.PAUSE, paused) == [("counter.updated", "youyi-1:paused")]
 
 
-def event(seq: int, type_: str, **data: Any) -> dict[str, Any]:
-    return {"seq": seq, "type": type_, "site": "youyi", "data": data}
+def event(seq: int, type_: str, **data: Any) -> site.Message:
+    """An event as the site socket sends it, decoded as the client decodes it (protocol.site)."""
+    message = {"seq": seq, "type": type_, "site": "youyi", "at": "2026-05-13T09:30:00+08:00", "data": data}
+    return site.decode(json.dumps(message))
 
 
 def public(number: str, status: str, at: str | None = None, service: str = "general") -> dict[str, Any]:
@@ -187,9 +190,10 @@ def public(number: str, status: str, at: str | None = None, service: str = "gene
             "counter": {"id": at, "number": 0} if at else None, "recalls": 0}  # fmt: skip
 
 
-def snapshot(seq: int, waiting: dict[str, int], current: str | None = None) -> dict[str, Any]:
+def snapshot(seq: int, waiting: dict[str, int], current: str | None = None) -> site.Message:
     ours = counter({"number": current} if current else None)
-    return {"type": "snapshot", "seq": seq, "data": {"counters": [ours], "waiting": waiting}}
+    return site.decode(json.dumps({"type": "snapshot", "seq": seq, "site": "youyi",
+                                   "data": {"counters": [ours], "waiting": waiting}}))  # fmt: skip
 
 
 def test_live_filter_prints_only_what_concerns_this_counter() -> None:
@@ -260,12 +264,6 @@ def test_replayed_events_after_reconnect_do_not_count_twice() -> None:
 
 
 # -- end to end ------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def http(method: str, url: str, body: dict[str, Any] | None = None, token: str | None = None) -> tuple[int, Any]:
     headers = {"Content-Type": "application/json"} | ({"Authorization": f"Bearer {token}"} if token else {})
     data = None if body is None else json.dumps(body).encode()
@@ -277,50 +275,15 @@ def http(method: str, url: str, body: dict[str, Any] | None = None, token: str |
         return e.code, json.loads(e.read() or b"null")
 
 
-class Server:
-    """``server.py`` in a subprocess: accounts made with its command line, then served."""
+class Server(LiveServer):
+    """``server.py`` in a subprocess (tests/live.py): accounts made with its command line, then served."""
 
     def __init__(self, tmp: Path) -> None:
-        self.db = tmp / "hall.db"
-        self.log = tmp / "server.log"
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.proc: subprocess.Popen[bytes] | None = None
+        super().__init__(tmp, CLOCK)
         self.cli("user", "add", "clerk1", "--role", "clerk", "--site", "youyi", stdin=PASSWORD + "\n")
         self.kiosk = self.cli("device", "token", "youyi-k1").split()[-1]
         self.password_file = tmp / "password"
         self.password_file.write_text(PASSWORD + "\n")
-
-    def cli(self, *args: str, stdin: str = "") -> str:
-        cmd = [sys.executable, "server.py", "--config", "config.toml", "--db", str(self.db), *args]
-        done = subprocess.run(cmd, cwd=ROOT, env=ENV, input=stdin, capture_output=True, text=True, timeout=30)
-        assert done.returncode == 0, done.stderr
-        return done.stdout.strip()
-
-    def start(self) -> None:
-        cmd = [sys.executable, "server.py", "--config", "config.toml", "--db", str(self.db),
-               "--host", "127.0.0.1", "--port", str(self.port)]  # fmt: skip
-        with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=ENV, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.log.read_text()
-            try:
-                if http("GET", f"{self.base}/api/v1/sites")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError(f"the server did not start:\n{self.log.read_text()}")
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.proc = None
 
     def take(self, service: str = "general") -> dict[str, Any]:
         status, t = http("POST", f"{self.base}/api/v1/sites/youyi/tickets", {"service": service}, self.kiosk)
@@ -361,6 +324,7 @@ def run_client(cmd: list[str], script: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, cwd=ROOT, env=ENV, input=script, capture_output=True, text=True, timeout=30)
 
 
+@pytest.mark.live
 def test_scripted_session(server: Server) -> None:
     first, second = server.take(), server.take()
     script = "n\nr\ns\nd\nd\nn\nq\nx\nl\nq\n"
@@ -380,6 +344,7 @@ def test_scripted_session(server: Server) -> None:
     assert server.counter_state("youyi-1") == "closed"
 
 
+@pytest.mark.live
 def test_sign_in_failures_and_unreachable_server(server: Server, tmp_path: Path) -> None:
     wrong = tmp_path / "wrong"
     wrong.write_text("not-the-password\n")
@@ -431,6 +396,7 @@ class Lines:
         return self.seen
 
 
+@pytest.mark.live
 def test_live_feed_reconnects_and_skips_own_events(own_server: Server) -> None:
     server = own_server
     with subprocess.Popen(server.client_cmd(), cwd=ROOT, env=ENV, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx2
+import pytest
 from starlette.testclient import TestClient
 
 from core.days.clock import ManualClock
@@ -114,6 +115,7 @@ def test_supervisor_override_and_day_view(client: TestClient, hall: Hall) -> Non
     assert day["services"]["marriage"]["booked"] == 1
 
 
+@pytest.mark.live
 def test_rush_of_2000_for_20_places_over_http(tmp_path: Path) -> None:
     server = LiveServer(tmp_path, "2026-05-13T09:30:00+08:00").start()
     try:

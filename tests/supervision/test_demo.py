@@ -12,6 +12,8 @@ import pytest
 
 from tests.live import LiveServer
 
+pytestmark = pytest.mark.live  # each test starts a server process (tests/live.py)
+
 
 @pytest.fixture
 def demo(tmp_path: Path) -> Iterator[LiveServer]:

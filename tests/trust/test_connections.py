@@ -21,6 +21,8 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests.live import ROOT, LiveServer
 
+pytestmark = pytest.mark.live  # each test starts a server process (tests/live.py)
+
 CLOCK = "2026-05-13T09:30:00+08:00"  # a Wednesday morning, every site open
 ATTACKER = "127.0.0.2"
 FAST: dict[str, int | str] = {  # small figures so that each deadline passes within a test

@@ -36,6 +36,7 @@ def token_of(live: LiveServer, device: str) -> str:
     return live.cli("device", "token", device).split()[-1]
 
 
+@pytest.mark.live
 def test_a_new_device_token_replaces_the_old_one_at_once(live: LiveServer) -> None:
     old = token_of(live, "youyi-k1")
     new = token_of(live, "youyi-k1")
@@ -45,6 +46,7 @@ def test_a_new_device_token_replaces_the_old_one_at_once(live: LiveServer) -> No
     assert live.call("POST", "/api/v1/sites/youyi/tickets", TICKET, other)[0] == 201
 
 
+@pytest.mark.live
 def test_device_revoke_ends_the_token_and_says_so(live: LiveServer) -> None:
     token = token_of(live, "youyi-k1")
     assert "revoked" in live.cli("device", "revoke", "youyi-k1")
@@ -52,6 +54,7 @@ def test_device_revoke_ends_the_token_and_says_so(live: LiveServer) -> None:
     assert "had no token" in live.cli("device", "revoke", "youyi-k1")
 
 
+@pytest.mark.live
 def test_user_disable_and_a_new_password_end_bearer_tokens_from_the_command_line(live: LiveServer) -> None:
     code, body = live.call("POST", "/api/v1/auth/token", {"username": "ann", "password": PASSWORD})
     assert code == 200
@@ -68,6 +71,7 @@ def test_user_disable_and_a_new_password_end_bearer_tokens_from_the_command_line
     assert code == 200
 
 
+@pytest.mark.live
 def test_disabling_an_unknown_account_fails_clearly(live: LiveServer) -> None:
     r = subprocess.run([sys.executable, "server.py", "--config", "config.toml", "--db", str(live.tmp / "hall.db"),
                         "user", "disable", "nobody"], capture_output=True, text=True, cwd=Path(__file__).parents[2],

@@ -12,10 +12,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from websockets.sync.client import connect
 
 from tests.live import ROOT, LiveServer
 from tests.registry.test_appointments import person
+
+pytestmark = pytest.mark.live  # each test starts a server process (tests/live.py)
 
 MONDAY_9 = "2026-05-18T09:00:00+08:00"
 

@@ -21,6 +21,7 @@ from web.guard.logs import JsonFormatter
 ELDER = "110105195001011234"
 
 
+@pytest.mark.live
 def test_backup_while_serving_and_restore(tmp_path: Path) -> None:
     server = LiveServer(tmp_path, "2026-05-13T09:30:00+08:00").start()
     try:

@@ -8,9 +8,12 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from websockets.sync.client import connect
 
 from tests.live import LiveServer
+
+pytestmark = pytest.mark.live  # each test starts a server process (tests/live.py)
 
 PEOPLE = [("张三丰", "110105195001011234", "13800138000"), ("李四娘", "31011519850612174X", "13900139000")]
 SECRETS = [s for p in PEOPLE for s in p]
