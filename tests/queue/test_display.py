@@ -58,7 +58,7 @@ def test_html_in_a_notice_is_text_everywhere(client: TestClient, hall: Hall) -> 
     assert snapshot_notices(client) == [evil]  # data, which the board sets as textContent
     page = client.get("/admin/notices?site=youyi").text
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    js = (ROOT / "static" / "js" / "display.js").read_text(encoding="utf-8")
+    js = (ROOT / "static" / "js" / "display" / "display.js").read_text(encoding="utf-8")
     assert "innerHTML" not in js and "p.textContent = model.notices" in js
 
 

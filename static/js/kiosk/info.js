@@ -1,19 +1,24 @@
 // Kiosk information screens: the service guide on the screen (what to bring, matter by matter,
 // printable when the printer works) and the queues of the nearest open centers offering the
 // same service (GET /api/v1/district?near=<site>, distances from the sites' coordinates).
-import { $, api, el, LANG, t } from "./common.js";
+import { $, el } from "../lib/dom.js";
+import { api } from "../lib/api.js";
+import { LANG, t } from "../lib/i18n.js";
 
-const NEARBY = 4; // centers listed (elder mode: 3)
-
-export function info(k) {
-  const { state, page, SITE, show, guide, chooseService, printGuide } = k;
-  const guides = page.guides || {};
+/**
+ * @param {object} shell the kiosk's frame (show, screen, say, elder)
+ * @param {{site: string, guides: object, nearby: number, services: () => object[], open: () => boolean,
+ *   chosen: () => object|null}} hall what the screens show
+ * @param {{choose: (service) => void, print: (service) => void, back: () => void}} actions their buttons
+ */
+export function info(shell, hall, actions) {
+  const guides = hall.guides || {};
   const name = (x) => (LANG === "en" ? x.name_en || x.name : x.name);
   const view = { guide: null, matter: 0, nearby: null, district: null };
 
   /** A row of service buttons (aria-pressed on the chosen one). */
   function chips(box, chosen, onPick) {
-    box.replaceChildren(...state.services.map((s) => {
+    box.replaceChildren(...hall.services().map((s) => {
       const b = el("button", { type: "button", class: "chip", "aria-pressed": s.id === chosen ? "true" : "false",
         dataset: { service: s.id }, text: name(s) });
       b.addEventListener("click", () => onPick(s.id));
@@ -22,12 +27,12 @@ export function info(k) {
   }
 
   function firstService() {
-    return (state.chosen && state.chosen.id) || (state.services.find((s) => s.walk_in) || state.services[0] || {}).id;
+    return (hall.chosen() && hall.chosen().id) || (hall.services().find((s) => s.walk_in) || hall.services()[0] || {}).id;
   }
 
   // -- the service guide ---------------------------------------------------------------------
   function renderGuide() {
-    chips($("#guide-services"), view.guide, (id) => { view.guide = id; view.matter = 0; renderGuide(); guide("guide"); });
+    chips($("#guide-services"), view.guide, (id) => { view.guide = id; view.matter = 0; renderGuide(); shell.say("guide"); });
     const matters = guides[view.guide] || [];
     const m = matters[view.matter];
     $("#guide-matter").textContent = m ? name(m) : "";
@@ -39,15 +44,15 @@ export function info(k) {
     $("#guide-prev").disabled = view.matter === 0;
     $("#guide-next").disabled = view.matter >= matters.length - 1;
     $("#guide-page").textContent = many ? t("matter_of", { i: view.matter + 1, n: matters.length }) : "";
-    const service = state.services.find((s) => s.id === view.guide);
-    $("#guide-take").hidden = !(service && service.walk_in && state.open);
+    const service = hall.services().find((s) => s.id === view.guide);
+    $("#guide-take").hidden = !(service && service.walk_in && hall.open());
     $("#guide-print").hidden = document.body.dataset.printer !== "ok";
   }
 
   function openGuide(service = null) {
     view.guide = service || firstService();
     view.matter = 0;
-    show("guide");
+    shell.show("guide");
     renderGuide();
   }
 
@@ -66,12 +71,12 @@ export function info(k) {
 
   function renderNearby() {
     chips($("#nearby-services"), view.nearby, (id) => { view.nearby = id; renderNearby(); });
-    const sites = (view.district ? view.district.sites : []).filter((s) => s.id !== SITE);
+    const sites = (view.district ? view.district.sites : []).filter((s) => s.id !== hall.site);
     const offering = sites
       .map((s) => ({ site: s, service: s.services.find((x) => x.id === view.nearby) }))
       .filter((x) => x.service);
     const open = offering.filter((x) => x.site.open_now);
-    const shown = (open.length ? open : offering).slice(0, state.elder ? NEARBY - 1 : NEARBY);
+    const shown = (open.length ? open : offering).slice(0, shell.elder ? hall.nearby - 1 : hall.nearby);
     $("#nearby-list").replaceChildren(...shown.map((x) => nearbyRow(x.site, x.service)));
     $("#nearby-empty").hidden = open.length > 0 || !view.district;
     $("#nearby-empty").textContent = open.length ? "" : t("nearby_none");
@@ -79,25 +84,25 @@ export function info(k) {
 
   async function openNearby() {
     view.nearby = firstService();
-    show("nearby");
+    shell.show("nearby");
     renderNearby();
     try {
-      view.district = await api("GET", `/api/v1/district?near=${encodeURIComponent(SITE)}`);
+      view.district = await api("GET", `/api/v1/district?near=${encodeURIComponent(hall.site)}`);
     } catch {
       view.district = view.district || null;
     }
-    if (state.screen === "nearby") renderNearby();
+    if (shell.screen === "nearby") renderNearby();
   }
 
   function wire() {
     $("#guide-start").addEventListener("click", () => openGuide());
     $("#nearby-start").addEventListener("click", openNearby);
-    $("#details-guide").addEventListener("click", () => openGuide(state.chosen && state.chosen.id));
+    $("#details-guide").addEventListener("click", () => openGuide(hall.chosen() && hall.chosen().id));
     $("#guide-prev").addEventListener("click", () => { view.matter -= 1; renderGuide(); });
     $("#guide-next").addEventListener("click", () => { view.matter += 1; renderGuide(); });
-    $("#guide-print").addEventListener("click", () => printGuide(view.guide));
-    $("#guide-take").addEventListener("click", () => chooseService(view.guide));
-    for (const id of ["#guide-back", "#nearby-back"]) $(id).addEventListener("click", () => k.backToStart());
+    $("#guide-print").addEventListener("click", () => actions.print(view.guide));
+    $("#guide-take").addEventListener("click", () => actions.choose(view.guide));
+    for (const id of ["#guide-back", "#nearby-back"]) $(id).addEventListener("click", () => actions.back());
   }
 
   return { wire, openGuide, openNearby };

@@ -1,6 +1,6 @@
 // Hall overview: the tables follow the hall every 30 s without reloading the page (a reload
 // would move a keyboard or screen-reader user's place). The checkbox pauses it (WCAG 2.2.2).
-import { $, $$ } from "./common.js";
+import { $, $$ } from "../lib/dom.js";
 
 const EVERY_MS = 30000;
 

@@ -2,30 +2,13 @@
 // its device token), so /admin/devices can say whether the hall screen is on. The token
 // arrives once in the URL fragment (#token=..., printed by `make run` and set up like a
 // kiosk), then lives in local storage; a display without one simply does not report.
-const TOKEN_KEY = "display-token";
+import { deviceToken } from "../lib/device.js";
+
 const EVERY_MS = 10000;
-
-function captureToken() {
-  const m = location.hash.match(/(?:^#|&)token=([^&]+)/);
-  if (!m) return;
-  window.displayToken = decodeURIComponent(m[1]);
-  try {
-    localStorage.setItem(TOKEN_KEY, window.displayToken);
-  } catch { /* private mode: the token is kept for this page only */ }
-  history.replaceState(null, "", location.pathname + location.search); // not left on screen or in history
-}
-
-function token() {
-  try {
-    return localStorage.getItem(TOKEN_KEY) || window.displayToken || "";
-  } catch {
-    return window.displayToken || "";
-  }
-}
 
 /** Start reporting; ``body[data-health]`` says how it goes (none, ok, refused, failing). */
 export function reportHealth(site) {
-  captureToken();
+  const token = deviceToken("display-token");
   const url = `/api/v1/sites/${encodeURIComponent(site)}/displays/heartbeat`;
   const set = (state) => { document.body.dataset.health = state; };
   let timer = null;

@@ -1,5 +1,9 @@
 // Phone page following one ticket: re-read it whenever the site's feed moves (debounced).
-import { $, api, debounce, el, LANG, readJSON, siteSocket, t } from "./common.js";
+import { api } from "../lib/api.js";
+import { $, el, readJSON } from "../lib/dom.js";
+import { LANG, t } from "../lib/i18n.js";
+import { siteSocket } from "../lib/socket.js";
+import { debounce } from "../lib/time.js";
 
 const initial = readJSON("page-data");
 const ID = document.body.dataset.ticket;

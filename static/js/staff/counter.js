@@ -1,11 +1,15 @@
 // Clerk's counter page: every action of SPEC 4 as a button and a keyboard shortcut, the
 // waiting list, and help requests from kiosks. Talks to the JSON API with the clerk's token.
-import { $, $$, api, el, formatTime, LANG, pickLang, readJSON, siteSocket, t, throttle } from "./common.js";
+import { api, staffToken } from "../lib/api.js";
+import { $, $$, el, readJSON } from "../lib/dom.js";
+import { formatTime, LANG, pickLang, t } from "../lib/i18n.js";
+import { siteSocket } from "../lib/socket.js";
+import { throttle } from "../lib/time.js";
 import { helpDesk } from "./help_desk.js";
 
 const page = readJSON("page-data");
 const COUNTER = page.counter;
-const TOKEN = document.querySelector('meta[name="api-token"]').content;
+const TOKEN = staffToken();
 const BASE = `/api/v1/counters/${encodeURIComponent(COUNTER)}`;
 const serviceNames = new Map((page.services || []).map((s) => [s.id, LANG === "en" ? s.name_en || s.name : s.name]));
 
@@ -146,7 +150,7 @@ function fitQueue() {
 }
 window.addEventListener("resize", fitQueue);
 
-// -- help requests from kiosks: claimed by one, seen by all (static/js/help_desk.js) -----
+// -- help requests from kiosks: claimed by one, seen by all (help_desk.js) -----
 const help = helpDesk($("#help-desk"), { site: page.site, token: TOKEN, live: $("#help-live") });
 
 function fillReinstate() {

@@ -3,10 +3,13 @@
 // each counter as the site socket reports it: the banner shows the tickets being called right
 // now (turning through them when several are), the tiles show every counter, so a call is on
 // the board the moment it is made and leaves it when the ticket is finished, transferred or the
-// counter pauses. The voice (display_voice.js) follows the same model. See docs/display.md.
-import { $, el, LANG, readJSON, runClock, serverNow, siteSocket, t } from "./common.js";
-import { reportHealth } from "./display_health.js";
-import { voiceQueue } from "./display_voice.js";
+// counter pauses. The voice (voice.js) follows the same model. See docs/display.md.
+import { $, el, readJSON } from "../lib/dom.js";
+import { LANG, pickLang, t } from "../lib/i18n.js";
+import { siteSocket } from "../lib/socket.js";
+import { runClock, serverNow } from "../lib/time.js";
+import { reportHealth } from "./health.js";
+import { voiceQueue } from "./voice.js";
 
 const page = readJSON("page-data");
 const SITE = page.site;
@@ -153,16 +156,10 @@ function renderBanner(active) {
 // -- tiles, recent calls, waiting -------------------------------------------------------------
 function tileState(c) {
   if (c.state === "closed") return ["closed", t("state_closed"), "—"];
-  if (c.state === "paused") return ["paused", t("state_paused"), c.pause_reason_text ? pickSide(c.pause_reason_text) : "—"];
+  if (c.state === "paused") return ["paused", t("state_paused"), c.pause_reason_text ? pickLang(c.pause_reason_text) : "—"];
   if (c.current && c.current.status === "serving") return ["serving", t("state_serving"), c.current.number];
   if (c.current) return ["called", t("state_called"), c.current.number];
   return ["idle", t("state_idle"), "—"];
-}
-
-function pickSide(text) {
-  const i = text.indexOf(" / ");
-  if (i < 0) return text;
-  return LANG === "en" ? text.slice(i + 3) : text.slice(0, i);
 }
 
 function renderCounters() {

@@ -1,8 +1,10 @@
 // Supervisor's appointments page: the day's bookings are rendered by the server; this only
 // sends the "change places or hours for a date" form to the API with the session's token.
-import { $, api, t } from "./common.js";
+import { api, staffToken } from "../lib/api.js";
+import { $ } from "../lib/dom.js";
+import { t } from "../lib/i18n.js";
 
-const TOKEN = document.querySelector('meta[name="api-token"]').content;
+const TOKEN = staffToken();
 const SITE = document.body.dataset.site;
 
 function status(text, error = false) {

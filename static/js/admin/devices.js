@@ -1,13 +1,14 @@
 // Admin devices page: refresh every row's state from /admin/devices.json every few seconds.
-import { $$, readJSON } from "./common.js";
+import { $$, readJSON } from "../lib/dom.js";
+import { format } from "../lib/i18n.js";
 
 const L = readJSON("device-labels");
 const EVERY_MS = 3000;
 
 function seen(d) {
   if (d.seconds_ago === null || d.seconds_ago === undefined) return L.never;
-  if (d.seconds_ago < 120) return L.seconds_ago.replaceAll("%(n)s", d.seconds_ago);
-  return L.minutes_ago.replaceAll("%(n)s", Math.floor(d.seconds_ago / 60));
+  if (d.seconds_ago < 120) return format(L.seconds_ago, { n: d.seconds_ago });
+  return format(L.minutes_ago, { n: Math.floor(d.seconds_ago / 60) });
 }
 
 function printer(d) {

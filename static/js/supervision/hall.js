@@ -2,13 +2,17 @@
 // the public site socket. Events carry what changed; the view is read again only after a
 // reconnect, for a bad rating's reason (staff data, never on the socket), and every minute
 // for the wait estimates.
-import { $, api, debounce, el, formatTime, LANG, pickLang, readJSON, serverNow, siteSocket, t } from "./common.js";
-import { helpDesk } from "./help_desk.js";
+import { api, staffToken } from "../lib/api.js";
+import { $, el, readJSON } from "../lib/dom.js";
+import { formatTime, LANG, pickLang, t } from "../lib/i18n.js";
+import { siteSocket } from "../lib/socket.js";
+import { debounce, serverNow } from "../lib/time.js";
+import { helpDesk } from "../staff/help_desk.js";
 
 const page = readJSON("page-data");
 const SITE = page.site;
 const THRESHOLD = page.threshold || 30;
-const TOKEN = document.querySelector('meta[name="api-token"]').content;
+const TOKEN = staffToken();
 const serviceNames = new Map((page.services || []).map((s) => [s.id, LANG === "en" ? s.name_en || s.name : s.name]));
 
 let view = null; // the last staff view, kept current by events

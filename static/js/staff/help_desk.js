@@ -1,7 +1,9 @@
 // Help requests (帮办) on staff pages (live hall, counter): one list per page, kept current by
 // the site socket's help.* events; claim and close through the API. Who claimed comes from the
 // staff view or from a staff socket's event (`by`); a public socket never carries it.
-import { api, el, formatTime, t } from "./common.js";
+import { api } from "../lib/api.js";
+import { el } from "../lib/dom.js";
+import { formatTime, t } from "../lib/i18n.js";
 
 export function helpDesk(container, { site, token, live, onChange } = {}) {
   let items = []; // live requests, newest first

@@ -1,11 +1,13 @@
 // Statistics page: one API read for the chosen range, drawn as figures, charts and tables;
 // each table also downloads as CSV (links in the page). Staffing help is a second read.
-import { $, api, el, LANG, pickLang, readJSON, t } from "./common.js";
+import { api, staffToken } from "../lib/api.js";
+import { $, el, readJSON } from "../lib/dom.js";
+import { LANG, pickLang, t } from "../lib/i18n.js";
 import { groupedBars, heatmap, hourlyChart } from "./charts.js";
 
 const page = readJSON("page-data");
 const SITE = page.site;
-const TOKEN = document.querySelector('meta[name="api-token"]').content;
+const TOKEN = staffToken();
 const pct = (v) => (v === null || v === undefined ? "—" : `${(v * 100).toFixed(1)}`);
 const num = (v) => (v === null || v === undefined ? "—" : String(v));
 

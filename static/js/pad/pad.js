@@ -1,33 +1,19 @@
 // A counter's 好差评 pad: a tablet facing the resident. When the clerk finishes a ticket at
 // this counter (ticket.done with by_counter = this counter on the site socket), it asks the
 // resident to rate the visit. Nothing is pre-selected; grades 1-2 ask for a reason.
-import { $, $$, api, LANG, readJSON, siteSocket, t } from "./common.js";
+import { api } from "../lib/api.js";
+import { deviceToken } from "../lib/device.js";
+import { $, $$, readJSON } from "../lib/dom.js";
+import { LANG, t } from "../lib/i18n.js";
+import { siteSocket } from "../lib/socket.js";
 
 const page = readJSON("page-data");
 const COUNTER = page.counter;
 const SITE = page.site;
-const TOKEN_KEY = "pad-token";
 const PROMPT_SECONDS = 120; // back to the welcome screen when nobody touches the pad
 const THANKS_SECONDS = 6;
+const token = deviceToken("pad-token"); // arrives once in the URL fragment
 const state = { number: null, grade: null, timer: null, busy: false };
-
-// -- device token: arrives once in the URL fragment, then lives in localStorage ----------
-(function captureToken() {
-  const m = location.hash.match(/(?:^#|&)token=([^&]+)/);
-  if (!m) return;
-  window.padToken = decodeURIComponent(m[1]);
-  try {
-    localStorage.setItem(TOKEN_KEY, window.padToken);
-  } catch { /* private mode: the token is kept for this page only */ }
-  history.replaceState(null, "", location.pathname + location.search);
-})();
-function token() {
-  try {
-    return localStorage.getItem(TOKEN_KEY) || window.padToken || "";
-  } catch {
-    return window.padToken || "";
-  }
-}
 
 function message(text) {
   const m = $("#pad-message");

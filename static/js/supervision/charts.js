@@ -1,7 +1,7 @@
 // Charts of the supervision pages: hourly profiles with the vendored uPlot (canvas), and two
 // small canvas painters of our own (grouped bars, a day x hour heat map). Every chart gets
 // a text alternative (aria-label) and its numbers are in the tables beside it.
-import uPlot from "../vendor/uplot/uPlot.esm.js";
+import uPlot from "../../vendor/uplot/uPlot.esm.js";
 
 const COLORS = ["#0a4f8f", "#1d7a3e", "#c0262d", "#a35a00", "#6a3d9a"];
 const FONT = '13px "WenQuanYi Micro Hei", "Noto Sans CJK SC", system-ui, sans-serif';
