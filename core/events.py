@@ -6,31 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-# The public event types of the websocket contract (SPEC 7), plus the few we add.
-TYPES = frozenset(
-    {
-        "ticket.issued",
-        "ticket.called",
-        "ticket.recalled",
-        "ticket.serving",
-        "ticket.done",
-        "ticket.no_show",
-        "ticket.transferred",
-        "ticket.cancelled",
-        "ticket.expired",
-        "ticket.reinstated",
-        "counter.updated",
-        "help.requested",  # 帮办 (core/queue/help_requests.py): id, kiosk, status; who claimed: staff sockets only
-        "help.claimed",
-        "help.closed",
-        "evaluation.recorded",  # 好差评 (core/supervision/evaluation.py): number, counter, grade; no reason or words
-        "evaluation.bad",
-        "notices.updated",  # 温馨提示 of the site's displays (core/supervision/notices.py): the lines, nothing personal
-    }
-)
+from protocol.events import EVENT_TYPES, STAFF_NAMED, EventType
 
-# Events whose actor (a staff member's name) staff sockets are told, never public ones.
-STAFF_NAMED = frozenset({"help.claimed", "help.closed"})
+# The event types (SPEC 7, plus the few we add) and those whose actor staff sockets are told
+# (a staff member's name, never in public events): one list, in protocol/events.py.
+TYPES: frozenset[EventType] = frozenset(EVENT_TYPES)
 
 
 @dataclass(frozen=True)
@@ -39,7 +19,7 @@ class Event:
 
     site: str
     seq: int
-    type: str
+    type: EventType
     at: dt.datetime
     data: dict[str, Any]
     actor: str = "system"

@@ -10,29 +10,33 @@ printed twice. ``LiveFeed`` is the thread that holds the websocket and reconnect
 from __future__ import annotations
 
 import functools
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+import msgspec
 from websockets.exceptions import ConnectionClosed, WebSocketException
 from websockets.sync.client import connect
 
 from counter import render
 from counter.keys import Action
 from counter.site import SiteInfo
+from protocol import site
+from protocol.events import EventType
 
 EXPECT_SECONDS = 30.0
 WAITING_EVERY = 10.0
-AT_COUNTER = frozenset({"ticket.called", "ticket.recalled", "ticket.serving"})
-LEAVING = frozenset({"ticket.done", "ticket.no_show", "ticket.transferred", "ticket.expired", "ticket.cancelled"})
+AT_COUNTER: frozenset[EventType] = frozenset({"ticket.called", "ticket.recalled", "ticket.serving"})
+LEAVING: frozenset[EventType] = frozenset(
+    {"ticket.done", "ticket.no_show", "ticket.transferred", "ticket.expired", "ticket.cancelled"}
+)
 MAX_DELAY = 30.0
 
-Expected = tuple[str, str]  # (event type, ticket number or "counter-id:state")
+Expected = tuple[EventType, str]  # (event type, ticket number or "counter-id:state")
 
 
-TICKET_EVENTS: dict[Action, tuple[str, ...]] = {
+TICKET_EVENTS: dict[Action, tuple[EventType, ...]] = {
     Action.NEXT: ("ticket.called",),
     Action.RECALL: ("ticket.recalled",),
     Action.START: ("ticket.serving",),
@@ -85,17 +89,16 @@ class LiveFilter:
         return self._expected.pop(key, None) is not None
 
     # -- what the server tells us ------------------------------------------------------
-    def handle(self, msg: Mapping[str, Any], now: float) -> list[str]:
+    def handle(self, msg: site.Message, now: float) -> list[str]:
         """Lines to print for one websocket message (a snapshot or an event)."""
-        seq = msg.get("seq")
-        replayed = isinstance(seq, int) and seq <= self._snap_seq
-        if isinstance(seq, int):
-            self.last_seq = max(seq, self.last_seq or 0)
-        data = msg.get("data") or {}
-        type_ = str(msg.get("type"))
-        if type_ == "snapshot":
-            self._snapshot(data, seq if isinstance(seq, int) else -1)
+        seq = msg.seq
+        replayed = seq <= self._snap_seq
+        self.last_seq = max(seq, self.last_seq or 0)
+        data = msg.data
+        if isinstance(msg, site.Snapshot):
+            self._snapshot(data, seq)
             return self._offer_totals(now)
+        type_ = msg.type
         lines: list[str] = []
         if type_ == "help.requested":
             lines.append(render.help_requested_line(data))
@@ -123,7 +126,7 @@ class LiveFilter:
             return []
         return [render.counter_event_line(counter)]
 
-    def _ticket(self, type_: str, data: Mapping[str, Any]) -> list[str]:
+    def _ticket(self, type_: EventType, data: Mapping[str, Any]) -> list[str]:
         t = data["ticket"]
         number = str(t.get("number"))
         at = (t.get("counter") or {}).get("id")
@@ -141,7 +144,7 @@ class LiveFilter:
             return []
         return [] if self._mine((type_, number)) else [render.ticket_event_line(type_, t, self.site)]
 
-    def _count(self, type_: str, data: Mapping[str, Any]) -> None:
+    def _count(self, type_: EventType, data: Mapping[str, Any]) -> None:
         if isinstance(data.get("waiting"), dict):
             self._totals = {str(k): int(v) for k, v in data["waiting"].items()}
         elif type_ == "ticket.issued" and data["ticket"].get("status") == "waiting":
@@ -192,7 +195,7 @@ class LiveFeed(threading.Thread):
                     delay, lost = 1.0, False
                     self._pump(ws)
             except (OSError, WebSocketException) as e:  # TimeoutError is an OSError
-                if isinstance(e, ConnectionClosed) and e.rcvd is not None and e.rcvd.code == 4404:
+                if isinstance(e, ConnectionClosed) and e.rcvd is not None and e.rcvd.code == site.UNKNOWN_SITE:
                     self.say(f"{render.LIVE}实时连接被拒：没有这个中心 / live feed refused: unknown site")
                     return
             if self._halt.is_set():
@@ -211,11 +214,10 @@ class LiveFeed(threading.Thread):
                 self._emit(self.live.tick)
                 continue
             try:
-                msg = json.loads(text)
-            except ValueError:
+                msg = site.decode(text)
+            except msgspec.DecodeError:  # not one of the site socket's messages (protocol.site): skipped
                 continue
-            if isinstance(msg, dict):
-                self._emit(functools.partial(self.live.handle, msg))
+            self._emit(functools.partial(self.live.handle, msg))
 
     def _emit(self, step: Callable[[float], list[str]]) -> None:
         with self.lock:

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from kiosk import __version__, devices
 from kiosk.config import AgentConfig
 from printers import device, layouts, render, slips
+from protocol import kiosk as wire
 
 log = logging.getLogger("kiosk.agent")
 MAX_BACKOFF = 30.0
-REFUSED = {4401: "the server refused the kiosk token", 4403: "this token belongs to another device"}
+REFUSED = {
+    wire.NO_TOKEN: "the server refused the kiosk token",
+    wire.WRONG_DEVICE: "this token belongs to another device",
+}
 
 
 def link_url(server: str, kiosk: str) -> str:
@@ -48,7 +53,7 @@ class Agent:
         self.reader = devices.reader(config)
         self.scanner = devices.scanner(config)
         self.connected = asyncio.Event()
-        self._events: asyncio.Queue[dict[str, Any]] = asyncio.Queue(64)
+        self._events: asyncio.Queue[wire.AgentMessage] = asyncio.Queue(64)
         self._printing = asyncio.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.printer_status = device.NOT_CONFIGURED if config.printer.kind == "none" else device.Status(None, "unknown")
@@ -63,8 +68,13 @@ class Agent:
         if not self.connected.is_set():
             log.info("not connected: %s dropped", message.get("type"))
             return
+        try:
+            typed: wire.AgentMessage = msgspec.convert(message, wire.AgentMessage)
+        except msgspec.ValidationError:  # a device's bug: said by type only (a card's fields stay out of logs)
+            log.warning("a %.40r message from a device is not one of the protocol: dropped", message.get("type"))
+            return
         with contextlib.suppress(asyncio.QueueFull):
-            self._events.put_nowait(message)
+            self._events.put_nowait(typed)
 
     # -- health ------------------------------------------------------------------------
     async def refresh_printer(self) -> device.Status:
@@ -74,15 +84,14 @@ class Agent:
             self.printer_status = await asyncio.to_thread(device.status, self.config.printer)
         return self.printer_status
 
-    def health(self) -> dict[str, Any]:
+    def health(self) -> wire.Health:
         st = self.printer_status
-        return {
-            "type": "health",
-            "version": __version__,
-            "printer": {**st.as_dict(), "configured": self.config.printer.kind != "none"},
-            "reader": {"kind": self.config.reader.kind, "present": bool(self.reader and self.reader.present())},
-            "scanner": {"kind": self.config.scanner.kind, "present": bool(self.scanner and self.scanner.present())},
-        }
+        return wire.Health(
+            version=__version__,
+            printer=wire.PrinterHealth(st.online, st.paper, st.error, self.config.printer.kind != "none"),
+            reader=wire.Part(self.config.reader.kind, bool(self.reader and self.reader.present())),
+            scanner=wire.Part(self.config.scanner.kind, bool(self.scanner and self.scanner.present())),
+        )
 
     # -- printing ----------------------------------------------------------------------
     def _print_now(self, kind: str, data: Any) -> device.Status:
@@ -90,24 +99,21 @@ class Agent:
         payload = render.to_escpos(layouts.layout(slip, self.config.printer.columns), self.config.printer.profile)
         return device.send(self.config.printer, payload)
 
-    async def print_job(self, message: dict[str, Any]) -> dict[str, Any]:
+    async def print_job(self, message: wire.PrintJob) -> wire.Ack:
         """Print one job; the ``ack`` to send back. The printer's status after the job (or
         its fault) becomes the agent's printer status at once: the next health says it."""
-        job = message.get("job")
-        if not isinstance(job, int) or isinstance(job, bool):
-            job = None
+        job = message.job
         async with self._printing:
             try:
-                self.printer_status = await asyncio.to_thread(self._print_now, str(message.get("kind", "")),
-                                                              message.get("slip"))  # fmt: skip
+                self.printer_status = await asyncio.to_thread(self._print_now, message.kind, message.slip)
             except device.PrintFailed as e:
                 log.warning("print job %s failed: %s", job, e)
                 self.printer_status = e.status
-                return {"type": "ack", "job": job, "status": "failed", "reason": e.reason}
+                return wire.Ack(job, "failed", e.reason)
             except (ValueError, TypeError, KeyError) as e:
                 log.warning("print job %s refused: %s", job, type(e).__name__)
-                return {"type": "ack", "job": job, "status": "failed", "reason": "bad_job"}
-        return {"type": "ack", "job": job, "status": "printed", "reason": None}
+                return wire.Ack(job, "failed", "bad_job")
+        return wire.Ack(job, "printed", None)
 
     # -- the link ----------------------------------------------------------------------
     async def run(self) -> None:
@@ -142,15 +148,16 @@ class Agent:
         token = self.token_file.read_text().strip()
         async with connect(self.url, additional_headers={"Authorization": f"Bearer {token}"}, open_timeout=10,
                            ping_interval=20, ping_timeout=20, max_size=2**20) as ws:  # fmt: skip
-            await ws.send(json.dumps({"type": "hello", "version": __version__, "printer":
-                                      self.config.printer.kind != "none"}))  # fmt: skip
+            await ws.send(wire.encode(wire.Hello(__version__, self.config.printer.kind != "none")))
             try:
-                welcome = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                welcome = wire.decode_server(await asyncio.wait_for(ws.recv(), 10))
             except ConnectionClosed as e:
                 code = e.rcvd.code if e.rcvd else 0
                 log.error("link closed: %s", REFUSED.get(code, f"code {code}"))
                 return False
-            if welcome.get("type") != "welcome":
+            except msgspec.DecodeError:
+                return False
+            if not isinstance(welcome, wire.Welcome):
                 return False
             log.info("connected to %s as %s", self.url, self.kiosk)
             self.connected.set()
@@ -173,24 +180,27 @@ class Agent:
     async def _receive(self, ws: Any) -> None:
         async for raw in ws:  # any frame: binary, not JSON, not an object, unknown: ignored
             try:
-                message = json.loads(raw) if isinstance(raw, str) else None
-            except ValueError:
+                message = wire.decode_server(raw) if isinstance(raw, str) else None
+            except msgspec.DecodeError:
                 message = None
-            if not isinstance(message, dict):
-                log.info("ignored a frame from the server that is not a JSON object")
-                continue
-            if message.get("type") == "print":
+            if isinstance(message, wire.PrintJob):
                 ack = await self.print_job(message)
-                await ws.send(json.dumps(ack))
-                await ws.send(json.dumps(self.health()))
+            elif message is None and isinstance(raw, str) and wire.type_of(raw) == "print":
+                ack = wire.Ack(None, "failed", "bad_job")  # a job we cannot read, not even its number
+            else:
+                if message is None:
+                    log.info("ignored a frame from the server that is not one of the protocol's messages")
+                continue
+            await ws.send(wire.encode(ack))
+            await ws.send(wire.encode(self.health()))
 
     async def _send_health(self, ws: Any) -> None:
         while True:
             await self.refresh_printer()
-            await ws.send(json.dumps(self.health()))
+            await ws.send(wire.encode(self.health()))
             await asyncio.sleep(self.config.health_seconds)
 
     async def _send_events(self, ws: Any) -> None:
         while True:
             message = await self._events.get()
-            await ws.send(json.dumps(message, ensure_ascii=False))
+            await ws.send(wire.encode(message))

@@ -31,6 +31,7 @@ from core.queue.views import counter_view, public_ticket
 from core.registry import visits
 from core.store import counter_last
 from core.store.db import Reader, Tx
+from protocol.events import EventType
 
 Position = Literal["front", "arrival"]
 
@@ -76,7 +77,9 @@ def _counter_event(tx: Tx, site: Site, counter_id: str, actor: str) -> None:
     tx.emit(site.id, "counter.updated", {"counter": counter_view(tx, row)}, actor=actor)
 
 
-def _ticket_event(tx: Tx, type_: str, ticket_id: str, actor: str, *, by: str | None = None, **extra: Any) -> Ticket:
+def _ticket_event(
+    tx: Tx, type_: EventType, ticket_id: str, actor: str, *, by: str | None = None, **extra: Any
+) -> Ticket:
     """Emit a ticket event; ``by`` is the counter that acted (public: displays show it)."""
     t = store.ticket(tx, ticket_id)
     assert t is not None

@@ -28,6 +28,7 @@ from core.days.clock import Clock
 from core.errors import StoreClosed
 from core.events import Event
 from core.store import schema
+from protocol.events import EventType
 
 log = logging.getLogger("hall.store")
 P = ParamSpec("P")
@@ -91,7 +92,7 @@ class Tx(Reader):
         self.seqs: MutableMapping[str, int] = seqs if seqs is not None else {}
 
     def emit(
-        self, site: str, type_: str, data: dict[str, Any], *, actor: str = "system", ticket: str | None = None
+        self, site: str, type_: EventType, data: dict[str, Any], *, actor: str = "system", ticket: str | None = None
     ) -> Event:
         """Append an event to the site's log, numbered in this transaction (gap-free per site)."""
         last = self.seqs.get(site)

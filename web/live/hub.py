@@ -8,14 +8,22 @@ overflows is dropped: it reconnects with ``since`` and catches up from the event
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections import defaultdict
 
+import protocol.site
 from core.events import Event
 
 log = logging.getLogger("hall.hub")
 QUEUE_SIZE = 256
+
+
+def wire(event: Event, staff: bool = False) -> str:
+    """The event as the site socket sends it (protocol.site); to staff with who acted, for
+    the types that name them (``Event.staff``)."""
+    named = event.staff() if staff else None
+    data = event.data if named is None else named["data"]
+    return protocol.site.encode(protocol.site.event(event.type, event.seq, event.site, event.at.isoformat(), data))
 
 
 class Subscriber:
@@ -63,9 +71,8 @@ class Hub:
     def publish(self, events: list[Event]) -> None:
         """Fan out committed events, in commit order. Call on the event loop."""
         for event in events:
-            text = json.dumps(event.public(), ensure_ascii=False, separators=(",", ":"))
-            named = event.staff()
-            staff_text = text if named is None else json.dumps(named, ensure_ascii=False, separators=(",", ":"))
+            text = wire(event)
+            staff_text = text if event.staff() is None else wire(event, staff=True)
             self.published += 1
             for sub in tuple(self._subs.get(event.site, ())):
                 sub.offer(event.seq, staff_text if sub.staff else text)

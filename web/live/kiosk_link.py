@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from typing import Any
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -26,6 +26,7 @@ from core.accounts import Principal
 from core.devices import CardIdentity
 from core.errors import AppointmentNotFound, HallError
 from core.registry import appointments
+from protocol import kiosk as wire
 from web import body
 from web.deps import hall_of, require
 from web.errors import ApiError
@@ -115,10 +116,10 @@ async def _authorise(ws: WebSocket, token: str | None) -> str | None:
     await ws.accept()
     who = await hall_of(ws).tokens.lookup(token) if token else None
     if who is None:
-        await ws.close(code=4401, reason="a kiosk device token is required")
+        await ws.close(code=wire.NO_TOKEN, reason="a kiosk device token is required")
         return None
     if who.role != "kiosk" or who.name != kiosk_id:
-        await ws.close(code=4403, reason="this token is not this kiosk's")
+        await ws.close(code=wire.WRONG_DEVICE, reason="this token is not this kiosk's")
         return None
     return kiosk_id
 
@@ -148,7 +149,7 @@ async def page_socket(ws: WebSocket) -> None:
 
     watcher = asyncio.ensure_future(watch())
     try:
-        await ws.send_text(json.dumps(k.agent_state()))
+        await ws.send_text(wire.encode(k.agent_state()))
         while True:
             text = await q.get()
             if text is None:
@@ -164,70 +165,67 @@ async def page_socket(ws: WebSocket) -> None:
 
 
 # -- the agent's messages -------------------------------------------------------------------
-async def on_card(reg: KioskLinks, kiosk_id: str, message: dict[str, Any], now: Any) -> None:
-    number = message.get("id_number")
-    if not isinstance(number, str) or not number:
-        reg.to_pages(
-            kiosk_id, {"type": "identity_error", "reason": "unreadable" if message.get("error") else "no_identity"}
-        )
+async def on_card(reg: KioskLinks, kiosk_id: str, card: wire.Card, now: Any) -> None:
+    if not card.id_number:
+        reg.to_pages(kiosk_id, wire.IdentityError(reason="unreadable" if card.error else "no_identity"))
         return
-    name = message.get("name") if isinstance(message.get("name"), str) else None
     try:
-        ident = devices.card_identity(reg.config, now, number, name)
+        ident = devices.card_identity(reg.config, now, card.id_number, card.name)
     except HallError:
-        reg.to_pages(kiosk_id, {"type": "identity_error", "reason": "invalid"})
+        reg.to_pages(kiosk_id, wire.IdentityError(reason="invalid"))
         return
     token = reg.hold(kiosk_id, ident)
-    reg.to_pages(kiosk_id, {"type": "identity", "card": token, "masked": ident.masked, "name_masked": ident.name_masked,
-                            "green": ident.green, "expires_in": int(IDENTITY_SECONDS)})  # fmt: skip
+    reg.to_pages(kiosk_id, wire.Identity(card=token, masked=ident.masked, name_masked=ident.name_masked,
+                                         green=ident.green, expires_in=int(IDENTITY_SECONDS)))  # fmt: skip
 
 
 async def on_scan(reg: KioskLinks, kiosk_id: str, data: str, now: Any) -> None:
     data = data.strip()[:512]
     if devices.scan_kind(data) == "booking":
-        reg.to_pages(kiosk_id, {"type": "scan", "kind": "booking", "data": data.upper()})
+        reg.to_pages(kiosk_id, wire.Scanned(kind="booking", data=data.upper()))
         return
     number = await asyncio.to_thread(reg.resolver.resolve, data)  # 随申码: the city's service, if configured
     if number is None:
-        reg.to_pages(kiosk_id, {"type": "scan", "kind": "unknown", "data": None})
+        reg.to_pages(kiosk_id, wire.Scanned(kind="unknown", data=None))
         return
-    await on_card(reg, kiosk_id, {"id_number": number}, now)
+    await on_card(reg, kiosk_id, wire.Card(id_number=number), now)
 
 
-async def on_message(reg: KioskLinks, kiosk_id: str, message: dict[str, Any]) -> None:
-    kind = message.get("type")
+async def on_message(reg: KioskLinks, kiosk_id: str, message: wire.AgentMessage) -> None:
     k = reg.kiosk(kiosk_id)
     now = reg.store.clock.now()
-    if kind == "hello":
-        await reg.store.write(devices.record_seen, kiosk_id, str(message.get("version") or ""))
-    elif kind == "health":
-        k.health = devices.parse_health(message)
+    if isinstance(message, wire.Hello):
+        await reg.store.write(devices.record_seen, kiosk_id, message.version)
+    elif isinstance(message, wire.Health):
+        k.health = devices.parse_health(msgspec.to_builtins(message))  # the values: core's to judge
         await reg.store.write(devices.record_health, kiosk_id, k.health)
         reg.to_pages(kiosk_id, k.agent_state())
-    elif kind == "card":
+    elif isinstance(message, wire.Card):
         await on_card(reg, kiosk_id, message, now)
-    elif kind == "card_removed":
-        reg.to_pages(kiosk_id, {"type": "identity_removed"})
-    elif kind == "scan" and isinstance(message.get("data"), str):
-        await on_scan(reg, kiosk_id, message["data"], now)
-    elif kind == "ack" and type(message.get("job")) is int and message.get("status") in ("printed", "failed"):
-        reason = message.get("reason")
-        await reg.finish(kiosk_id, message["job"], message["status"], reason if isinstance(reason, str) else None)
+    elif isinstance(message, wire.CardRemoved):
+        reg.to_pages(kiosk_id, wire.IdentityRemoved())
+    elif isinstance(message, wire.Scan):
+        await on_scan(reg, kiosk_id, message.data, now)
+    elif isinstance(message, wire.Ack) and message.job is not None:
+        await reg.finish(kiosk_id, message.job, message.status, message.reason)
 
 
-def agent_frame(frame: Any) -> dict[str, Any] | None:
-    """The JSON object in an agent's frame, or None for anything else (binary, too big, not
-    JSON, not an object). A closing frame raises ``WebSocketDisconnect``."""
+def agent_frame(frame: Any, kiosk_id: str = "") -> wire.AgentMessage | None:
+    """The agent's message in a frame, or None for anything else (binary, too big, not JSON,
+    not one of protocol.kiosk's agent messages: an unknown type, a field of the wrong type).
+    A closing frame raises ``WebSocketDisconnect``."""
     if frame.get("type") == "websocket.disconnect":
         raise WebSocketDisconnect(frame.get("code", 1000))
     raw = frame.get("text")
     if not isinstance(raw, str) or len(raw) > MAX_MESSAGE:
         return None
     try:
-        message = json.loads(raw)
-    except ValueError:
+        return wire.decode_agent(raw)
+    except msgspec.DecodeError:
+        kind = wire.type_of(raw)
+        if kind is not None:  # a message, not noise: said by type only (a card's fields stay out of logs)
+            log.warning("kiosk %s: ignored a %.40r message (not one of the protocol)", kiosk_id, kind)
         return None
-    return message if isinstance(message, dict) else None
 
 
 async def serve_agent(ws: WebSocket, reg: KioskLinks, kiosk_id: str) -> None:
@@ -236,19 +234,19 @@ async def serve_agent(ws: WebSocket, reg: KioskLinks, kiosk_id: str) -> None:
     old, k.agent = k.agent, ws
     if old is not None:  # a restarted agent replaces the old link
         with contextlib.suppress(Exception):
-            await old.close(code=4409, reason="replaced by a newer connection")
+            await old.close(code=wire.REPLACED, reason="replaced by a newer connection")
     try:
         await reg.store.write(devices.record_seen, kiosk_id)
         now = reg.store.clock.now().isoformat(timespec="seconds")
-        await ws.send_text(json.dumps({"type": "welcome", "kiosk": kiosk_id, "server_time": now}))
+        await ws.send_text(wire.encode(wire.Welcome(kiosk=kiosk_id, server_time=now)))
         reg.to_pages(kiosk_id, k.agent_state())
         while True:
-            message = agent_frame(await ws.receive())
+            message = agent_frame(await ws.receive(), kiosk_id)
             if message is not None:
                 try:
                     await on_message(reg, kiosk_id, message)
                 except (HallError, ValueError, TypeError, KeyError) as e:  # a message we cannot use: not the link
-                    log.warning("kiosk %s: ignored a %s message (%s)", kiosk_id, message.get("type"), type(e).__name__)
+                    log.warning("kiosk %s: ignored a %s message (%s)", kiosk_id, wire.tag(message), type(e).__name__)
     except (WebSocketDisconnect, RuntimeError, OSError):
         pass
     finally:

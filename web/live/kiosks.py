@@ -6,7 +6,6 @@ the API that use it are in web/live/kiosk_link.py."""
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import secrets
 import time
@@ -21,6 +20,7 @@ from core.config import Config
 from core.devices import CardIdentity, CodeResolver, NoResolver
 from core.errors import HallError
 from core.store.db import Store
+from protocol import kiosk as wire
 from web.errors import ApiError
 
 log = logging.getLogger("hall.kiosks")
@@ -29,7 +29,7 @@ log = logging.getLogger("hall.kiosks")
 IDENTITY_SECONDS = 120.0
 JOB_TIMEOUT = 15.0
 PAGE_QUEUE = 64
-MAX_MESSAGE = 16 * 1024
+MAX_MESSAGE = wire.MAX_MESSAGE
 
 
 class CardExpired(ApiError):
@@ -48,17 +48,16 @@ class Kiosk:
     pages: set[asyncio.Queue[str | None]] = field(default_factory=set)
     jobs: dict[int, asyncio.TimerHandle] = field(default_factory=dict)
 
-    def agent_state(self) -> dict[str, Any]:
+    def agent_state(self) -> wire.AgentState:
         h = self.health
-        return {
-            "type": "agent",
-            "online": self.agent is not None,
-            "printer": None if h is None or not h.printer_configured else h.printer_online,
-            "printer_configured": None if h is None else h.printer_configured,
-            "paper": None if h is None else h.paper,
-            "reader": None if h is None else h.reader_present,
-            "scanner": None if h is None else h.scanner_present,
-        }
+        return wire.AgentState(
+            online=self.agent is not None,
+            printer=None if h is None or not h.printer_configured else h.printer_online,
+            printer_configured=None if h is None else h.printer_configured,
+            paper=None if h is None else h.paper,
+            reader=None if h is None else h.reader_present,
+            scanner=None if h is None else h.scanner_present,
+        )
 
     def can_print(self) -> str | None:
         """None if a job may be sent, else why not."""
@@ -97,8 +96,8 @@ class KioskLinks:
     def kiosk(self, kiosk_id: str) -> Kiosk:
         return self.kiosks.setdefault(kiosk_id, Kiosk())
 
-    def to_pages(self, kiosk_id: str, message: dict[str, Any]) -> None:
-        text = json.dumps(message, ensure_ascii=False)
+    def to_pages(self, kiosk_id: str, message: wire.PageMessage) -> None:
+        text = wire.encode(message)
         for q in tuple(self.kiosk(kiosk_id).pages):
             try:
                 q.put_nowait(text)
@@ -145,9 +144,7 @@ class KioskLinks:
         job = await self.store.write(devices.new_job, kiosk_id, kind, ticket)
         try:
             assert agent is not None
-            await agent.send_text(
-                json.dumps({"type": "print", "job": job, "kind": kind, "slip": slip}, ensure_ascii=False)
-            )
+            await agent.send_text(wire.encode(wire.PrintJob(job=job, kind=kind, slip=slip)))
         except (RuntimeError, OSError, WebSocketDisconnect, AssertionError):
             await self.finish(kiosk_id, job, "failed", "agent_offline")
             return {"job": job, "status": "failed", "reason": "agent_offline"}
@@ -166,4 +163,4 @@ class KioskLinks:
         except HallError:
             return
         if done:
-            self.to_pages(kiosk_id, {"type": "print", "job": job, "status": status, "reason": reason})
+            self.to_pages(kiosk_id, wire.Printed(job=job, status=status, reason=reason))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from typing import Any
 
 from starlette.routing import WebSocketRoute
@@ -13,15 +12,12 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from core.queue import views
 from core.store import queries
 from core.store.db import Reader
+from protocol import site
 from web.deps import STAFF, can_see, hall_of
-from web.live.hub import Subscriber
+from web.live.hub import Subscriber, wire
 
 REPLAY_LIMIT = 2000
-STAFF_PROTOCOL = "hall.staff"
-
-
-def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+STAFF_PROTOCOL = site.STAFF_PROTOCOL
 
 
 def snapshot_and_missed(
@@ -33,7 +29,7 @@ def snapshot_and_missed(
     if since is not None and since < snap["seq"]:
         start = max(since, snap["seq"] - REPLAY_LIMIT)
         events = queries.events_since(r, site_id, start, snap["seq"], REPLAY_LIMIT)
-        missed = [_dumps((e.staff() if staff else None) or e.public()) for e in events]
+        missed = [wire(e, staff) for e in events]
     return snap, missed
 
 
@@ -61,7 +57,7 @@ async def _watch_disconnect(ws: WebSocket, sub: Subscriber) -> None:
     with contextlib.suppress(WebSocketDisconnect, RuntimeError, OSError):
         message = await ws.receive()
         if message["type"] == "websocket.receive":
-            await ws.close(code=1008, reason="this socket takes no messages")
+            await ws.close(code=site.TAKES_NO_MESSAGES, reason="this socket takes no messages")
     sub.end()
 
 
@@ -72,7 +68,7 @@ async def _send_start(ws: WebSocket, hall: Any, site_id: str, since: int | None,
     frame for the life of the connection, a day's snapshot doubled the memory per socket.
     """
     snap, missed = await hall.store.read(snapshot_and_missed, site_id, since, staff)
-    await ws.send_text(_dumps(snap))
+    await ws.send_text(site.encode(site.Snapshot(seq=snap["seq"], site=snap["site"], data=snap["data"])))
     for text in missed:
         await ws.send_text(text)
     return int(snap["seq"])
@@ -82,13 +78,13 @@ async def site_socket(ws: WebSocket) -> None:
     site_id = ws.path_params["site"]
     hall = hall_of(ws)
     if hall.config.site(site_id) is None:
-        await ws.close(code=4404, reason="unknown site")
+        await ws.close(code=site.UNKNOWN_SITE, reason="unknown site")
         return
     raw_since = ws.query_params.get("since", "")
     since = int(raw_since) if raw_since.isdigit() else None
     staff = await staff_of(ws, site_id)
     if staff is None:
-        await ws.close(code=4401, reason="not staff of this site")
+        await ws.close(code=site.NOT_STAFF, reason="not staff of this site")
         return
     await ws.accept(subprotocol=STAFF_PROTOCOL if staff else None)
     # Subscribe before reading, so nothing committed in between is lost; what the
@@ -101,7 +97,7 @@ async def site_socket(ws: WebSocket) -> None:
             item = await sub.queue.get()
             if item is None:
                 if sub.overflowed:
-                    await ws.close(code=4408, reason="too slow: reconnect with since")
+                    await ws.close(code=site.TOO_SLOW, reason="too slow: reconnect with since")
                 return
             seq, text = item
             if seq > last:
