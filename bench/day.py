@@ -134,7 +134,7 @@ class Day:
 
     # -- planning a site's day ---------------------------------------------------------
     def _plan(self, site: Site) -> None:
-        w = window(site, self.date)
+        w = window(site, self.date, self.store.schedule)
         if w is None:
             return
         opens, closes = w[0].timestamp(), w[1].timestamp()

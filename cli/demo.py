@@ -34,12 +34,12 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
     site = next(s for s in config.sites if s.kind == "community")
     now = clk.now()
     notes = []
-    if not is_open(site, now):
-        start = next_opening(site, now)
+    store = offline_store(config, db)
+    if not is_open(site, now, store.schedule):
+        start = next_opening(site, now, store.schedule)
         clk = clock.SimulatedClock(start)
         notes.append(f"现在 {site.name} 不在办公时间：演示时钟从下一次开门 {start:%Y-%m-%d %H:%M} 开始。")
         notes.append(f"The real time is outside opening hours: the demo clock starts at {start:%Y-%m-%d %H:%M}.")
-    store = offline_store(config, db)
     registry = next((s for s in config.sites if s.kind == "marriage" and s.kiosks), None)
     users = [
         (f"{site.id}-clerk1", "clerk", site.id),

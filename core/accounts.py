@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from core import store
 from core.errors import BadCredentials, InvalidInput, UnknownAccount, UnknownSite
+from core.store import accounts as sql
 from core.store.db import Reader, Tx
 
 ROLES = ("clerk", "supervisor", "admin")
@@ -61,8 +61,8 @@ def add_user(tx: Tx, username: str, role: str, site: str | None, password_hash: 
         raise UnknownSite(f"unknown site {site!r}")
     if role == "clerk" and site is None:
         raise InvalidInput("a clerk belongs to a site: give --site")
-    store.insert_user(tx, username, password_hash, role, site, tx.now.timestamp())
-    store.delete_user_tokens(tx, username)
+    sql.insert_user(tx, username, password_hash, role, site, tx.now.timestamp())
+    sql.delete_user_tokens(tx, username)
 
 
 def set_disabled(tx: Tx, username: str, disabled: bool) -> None:
@@ -70,17 +70,17 @@ def set_disabled(tx: Tx, username: str, disabled: bool) -> None:
 
     :raises UnknownAccount: no such account.
     """
-    if not store.set_user_disabled(tx, username, disabled):
+    if not sql.set_user_disabled(tx, username, disabled):
         raise UnknownAccount(f"没有这个账号 / no account {username!r}")
     if disabled:
-        store.delete_user_tokens(tx, username)
+        sql.delete_user_tokens(tx, username)
 
 
 def accounts_of(r: Reader, site: str | None) -> list[dict[str, object]]:
     """Accounts of ``site`` (all with None), without their password hashes."""
     return [
         {"username": u, "role": role, "site": s, "disabled": bool(d), "created_ts": ts}
-        for u, role, s, d, ts in store.users(r, site)
+        for u, role, s, d, ts in sql.users(r, site)
     ]
 
 
@@ -89,7 +89,7 @@ def check_password(r: Reader, username: str, password: str) -> Principal:
 
     :raises BadCredentials: unknown user, disabled user or wrong password, alike.
     """
-    row = store.user(r, username)
+    row = sql.user(r, username)
     try:
         _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -102,12 +102,12 @@ def check_password(r: Reader, username: str, password: str) -> Principal:
 def new_token(tx: Tx, username: str) -> tuple[str, dt.datetime]:
     token = secrets.token_urlsafe(32)
     expires = tx.now + dt.timedelta(hours=tx.config.policy.token_hours)
-    store.insert_token(tx, token_hash(token), username, tx.now.timestamp(), expires.timestamp())
+    sql.insert_token(tx, token_hash(token), username, tx.now.timestamp(), expires.timestamp())
     return token, expires
 
 
 def revoke_token(tx: Tx, token: str) -> None:
-    store.delete_token(tx, token_hash(token))
+    sql.delete_token(tx, token_hash(token))
 
 
 def new_device_token(tx: Tx, device: str) -> str:
@@ -115,8 +115,8 @@ def new_device_token(tx: Tx, device: str) -> str:
     if tx.config.device(device) is None:
         raise InvalidInput(f"no kiosk or display {device!r} in the configuration")
     token = secrets.token_urlsafe(32)
-    store.delete_device_tokens(tx, device)
-    store.insert_device_token(tx, token_hash(token), device, tx.now.timestamp())
+    sql.delete_device_tokens(tx, device)
+    sql.insert_device_token(tx, token_hash(token), device, tx.now.timestamp())
     return token
 
 
@@ -124,16 +124,16 @@ def revoke_device(tx: Tx, device: str) -> bool:
     """End the device's token (it is refused until a new one is issued); whether it had one."""
     if tx.config.device(device) is None:
         raise InvalidInput(f"no kiosk or display {device!r} in the configuration")
-    return store.delete_device_tokens(tx, device) > 0
+    return sql.delete_device_tokens(tx, device) > 0
 
 
 def principal(r: Reader, token: str) -> Principal | None:
     """The staff member or device a bearer token belongs to, or None."""
     h = token_hash(token)
-    row = store.token_user(r, h, r.now.timestamp())
+    row = sql.token_user(r, h, r.now.timestamp())
     if row is not None:
         return Principal(row["username"], row["role"], row["site"])
-    device = store.device_for_token(r, h)
+    device = sql.device_for_token(r, h)
     found = r.config.device(device) if device else None
     if found is None:
         return None

@@ -18,8 +18,8 @@ from core.config import Config
 from core.days.hours import local_day
 from core.errors import InvalidInput
 from core.registry.appointments import CODE_ALPHABET
+from core.store import accounts as accounts_sql
 from core.store import devices as sql
-from core.store import queries
 from core.store.db import Reader, Tx
 
 ONLINE_SECONDS = 30.0
@@ -183,7 +183,7 @@ def overview(r: Reader, site_ids: list[str]) -> list[dict[str, Any]]:
     start = dt.datetime.combine(local_day(r.now), dt.time(), tzinfo=r.now.tzinfo).timestamp()
     rows = sql.statuses(r)
     jobs = sql.jobs_per_device(r, start)
-    issued = queries.device_token_issued(r)
+    issued = accounts_sql.device_token_issued(r)
     out = []
     for site_id in site_ids:
         site = r.config.site(site_id)

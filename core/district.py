@@ -35,7 +35,7 @@ def _stamp(when: dt.datetime) -> str:
 
 def _opens_at(site: Site, c: views.Ctx) -> str | None:
     try:
-        return _stamp(next_opening(site, c.now))
+        return _stamp(next_opening(site, c.now, c.schedule))
     except ValueError:  # closed for the next 60 days
         return None
 

@@ -104,6 +104,17 @@ def test_sql_lives_in_the_store() -> None:
                 assert not SQL.search(node.value), f"SQL in {name}: {node.value[:60]!r}"
 
 
+def test_edges_call_core_not_the_store() -> None:
+    """web/ and cli/ call core; of the store they see only its types (``core.store.db``: Store,
+    Reader, Tx) and the secret's loader, never its SQL modules."""
+    known = modules()
+    allowed = {"core.store.db", "core.store.secret"}
+    for name, path in known.items():
+        if name.split(".")[0] in ("web", "cli"):
+            bad = {m for m in imports(path, known) if m.split(".")[:2] == ["core", "store"]} - allowed
+            assert bad == set(), f"{name} imports {bad}"
+
+
 def test_small_modules_in_small_folders() -> None:
     for path in modules().values():
         rel = path.relative_to(ROOT).as_posix()

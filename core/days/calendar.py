@@ -7,9 +7,9 @@ confirmed in ``holiday_years``). An entered day always wins over the package. A 
 no confirmed schedule still knows its statutory holidays and weekends; only those count as
 rest days, and booking avoids them (``bookable_day``).
 
-The schedule is a value (``Schedule``) read from the store and passed in. A process-wide
-copy is kept for the callers of opening hours that have no store at hand (tickets, the
-site list); the web layer refreshes it after each change (``install``).
+The schedule is a value (``Schedule``) that the store owns: loaded when it opens, replaced
+after a commit that changed it, and handed to every read and write job as ``schedule``
+(core/store/db.py). Callers pass it in; there is no process-wide copy.
 """
 
 from __future__ import annotations
@@ -41,26 +41,9 @@ class Schedule:
 
 
 EMPTY = Schedule()
-_installed: list[Schedule] = [EMPTY]
 
 
-def install(schedule: Schedule) -> None:
-    """Make ``schedule`` the process-wide one (read by callers that pass none)."""
-    _installed[0] = schedule
-
-
-def installed() -> Schedule:
-    return _installed[0]
-
-
-def load_overrides(table: Mapping[str, str]) -> None:
-    """Older entry point: install entered days, keeping the confirmed years."""
-    install(Schedule(dict(table), installed().confirmed))
-
-
-def _schedule(s: Schedule | Overrides | None) -> Schedule:
-    if s is None:
-        return installed()
+def _schedule(s: Schedule | Overrides) -> Schedule:
     return s if isinstance(s, Schedule) else Schedule(dict(s))
 
 
@@ -73,7 +56,7 @@ def package_knows(year: int) -> bool:
     return True
 
 
-def is_rest_day(day: dt.date, schedule: Schedule | Overrides | None = None) -> bool:
+def is_rest_day(day: dt.date, schedule: Schedule | Overrides) -> bool:
     """A day off: an entered day's kind, else the package's answer for a year it knows,
     else a statutory holiday or a weekend day."""
     kind = _schedule(schedule).days.get(day.isoformat())
@@ -84,7 +67,7 @@ def is_rest_day(day: dt.date, schedule: Schedule | Overrides | None = None) -> b
     return holidays.holiday_of(day) is not None or day.weekday() >= 5
 
 
-def is_statutory_holiday(day: dt.date, schedule: Schedule | Overrides | None = None) -> bool:
+def is_statutory_holiday(day: dt.date, schedule: Schedule | Overrides) -> bool:
     """A day of a public holiday, not a plain weekend: an entered holiday, the package's
     holiday days (bridged days included) for a year it knows, else the rules' days."""
     kind = _schedule(schedule).days.get(day.isoformat())
@@ -96,7 +79,7 @@ def is_statutory_holiday(day: dt.date, schedule: Schedule | Overrides | None = N
     return holidays.holiday_of(day) is not None
 
 
-def bookable_day(day: dt.date, schedule: Schedule | Overrides | None = None) -> bool:
+def bookable_day(day: dt.date, schedule: Schedule | Overrides) -> bool:
     """Whether appointments may be offered on ``day`` at all (SPEC 5).
 
     In a year whose schedule is known, any day (opening hours and places decide); in a year
@@ -108,13 +91,13 @@ def bookable_day(day: dt.date, schedule: Schedule | Overrides | None = None) -> 
     return holidays.holiday_of(day) is None and day.weekday() < 5
 
 
-def unconfirmed_years(first: dt.date, last: dt.date, schedule: Schedule | Overrides | None = None) -> list[int]:
+def unconfirmed_years(first: dt.date, last: dt.date, schedule: Schedule | Overrides) -> list[int]:
     """Years between two days (inclusive) whose schedule is not known yet."""
     s = _schedule(schedule)
     return [y for y in range(first.year, last.year + 1) if not s.known(y)]
 
 
-def period_end(last_day: dt.date, schedule: Schedule | Overrides | None = None) -> dt.date:
+def period_end(last_day: dt.date, schedule: Schedule | Overrides) -> dt.date:
     """民法典 203: a period whose last day is a statutory rest day ends on the day after it."""
     day = last_day
     while is_rest_day(day, schedule):

@@ -10,7 +10,6 @@ from typing import Any
 from core.days import calendar, holidays
 from core.days.hours import local_day
 from core.errors import Conflict, InvalidInput
-from core.store import booking as sql
 from core.store import holidays as holiday_sql
 from core.store.db import Reader, Tx
 
@@ -26,7 +25,7 @@ def warning(c: Reader) -> list[int]:
     """Years inside the booking horizon (from today) whose schedule is not known yet."""
     today = local_day(c.now)
     last = today + dt.timedelta(days=horizon_days(c))
-    return calendar.unconfirmed_years(today, last, holiday_sql.schedule(c))
+    return calendar.unconfirmed_years(today, last, c.schedule)
 
 
 def editable_years(today: dt.date) -> range:
@@ -45,7 +44,6 @@ def check_year(c: Reader, year: int) -> None:
 def year_view(c: Reader, year: int) -> dict[str, Any]:
     """What the page shows for a year: its statutory days, where its schedule comes from, the
     entered days, and whether it is confirmed."""
-    schedule = holiday_sql.schedule(c)
     confirmed = holiday_sql.year_confirmation(c, year)
     return {
         "year": year,
@@ -55,7 +53,7 @@ def year_view(c: Reader, year: int) -> dict[str, Any]:
         ],
         "package": calendar.package_knows(year),
         "confirmed": None if confirmed is None else {"by": confirmed["by"], "at_ts": confirmed["at_ts"]},
-        "known": schedule.known(year),
+        "known": c.schedule.known(year),
         "days": [
             {
                 "day": r["day"],
@@ -89,14 +87,21 @@ def _check_day(c: Reader, day: dt.date, kind: str) -> None:
 def set_day(tx: Tx, day: dt.date, kind: str, note: str) -> bool:
     """Enter a bridged holiday or a 调休 working day; returns whether it replaced an entry."""
     _check_day(tx, day, kind)
-    before = holiday_sql.schedule(tx).days.get(day.isoformat())
-    sql.set_calendar_override(tx, day.isoformat(), kind, note.strip()[:200])
+    before = tx.schedule.days.get(day.isoformat())
+    holiday_sql.set_calendar_override(tx, day.isoformat(), kind, note.strip()[:200])
     return before is not None
+
+
+def enter_day(tx: Tx, day: dt.date, kind: str | None, note: str) -> dict[str, str]:
+    """Enter any day as a rest day or a working day, or clear it (``kind`` None), unchecked
+    (the admin API, ``POST /api/v1/calendar``); returns every entered day and its kind."""
+    holiday_sql.set_calendar_override(tx, day.isoformat(), kind, note)
+    return dict(tx.schedule.days)
 
 
 def clear_day(tx: Tx, day: dt.date) -> None:
     check_year(tx, day.year)
-    sql.set_calendar_override(tx, day.isoformat(), None, "")
+    holiday_sql.set_calendar_override(tx, day.isoformat(), None, "")
 
 
 def confirm(tx: Tx, year: int, by: str, confirmed: bool = True) -> None:

@@ -9,7 +9,7 @@ from core.days.calendar import Schedule, is_rest_day
 from core.days.clock import TZ
 
 
-def rest_day_at(site: Site, day: dt.date, schedule: Schedule | None = None) -> bool:
+def rest_day_at(site: Site, day: dt.date, schedule: Schedule) -> bool:
     """Whether ``day`` is a rest day at this site: the site's own lists (``workdays``,
     ``holidays``) win over the national calendar (statutory holidays + yearly schedule)."""
     iso = day.isoformat()
@@ -18,12 +18,12 @@ def rest_day_at(site: Site, day: dt.date, schedule: Schedule | None = None) -> b
     return iso in site.hours.holidays or is_rest_day(day, schedule)
 
 
-def hours_on(site: Site, day: dt.date, schedule: Schedule | None = None) -> Hours | None:
+def hours_on(site: Site, day: dt.date, schedule: Schedule) -> Hours | None:
     """The hours that apply on ``day``, or None when the site is closed all day.
 
     ``closed`` dates are closed; a rest day (``rest_day_at``) gets the weekend hours, or none
-    where the site closes on weekends. ``schedule`` is the yearly schedule read from the
-    store (None: the process-wide copy, see core/days/calendar.py).
+    where the site closes on weekends. ``schedule`` is the yearly schedule, as the store
+    hands it to each job (``reader.schedule``, see core/days/calendar.py).
     """
     if day.isoformat() in site.hours.closed:
         return None
@@ -37,24 +37,24 @@ def _at(day: dt.date, hhmm: str) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, int(h), int(m), tzinfo=TZ)
 
 
-def window(site: Site, day: dt.date, schedule: Schedule | None = None) -> tuple[dt.datetime, dt.datetime] | None:
+def window(site: Site, day: dt.date, schedule: Schedule) -> tuple[dt.datetime, dt.datetime] | None:
     """Opening and closing instants on ``day``."""
     hours = hours_on(site, day, schedule)
     return None if hours is None else (_at(day, hours.open), _at(day, hours.close))
 
 
-def is_open(site: Site, when: dt.datetime) -> bool:
+def is_open(site: Site, when: dt.datetime, schedule: Schedule) -> bool:
     local = when.astimezone(TZ)
-    w = window(site, local.date())
+    w = window(site, local.date(), schedule)
     return w is not None and w[0] <= local < w[1]
 
 
-def next_opening(site: Site, when: dt.datetime) -> dt.datetime:
+def next_opening(site: Site, when: dt.datetime, schedule: Schedule) -> dt.datetime:
     """The instant the site is next open at or after ``when`` (itself if open now)."""
     local = when.astimezone(TZ)
     for i in range(0, 60):
         day = local.date() + dt.timedelta(days=i)
-        w = window(site, day)
+        w = window(site, day, schedule)
         if w is None or local >= w[1]:
             continue
         return max(local, w[0])

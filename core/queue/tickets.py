@@ -69,7 +69,7 @@ def issue(
         raise InvalidInput(f"unknown source {source!r}")
     if priority not in PRIORITIES or (priority == "appointment" and source != "appointment"):
         raise InvalidInput(f"优先类别无效 / unknown priority {priority!r}", field="priority")
-    if source != "appointment" and not is_open(site, tx.now):
+    if source != "appointment" and not is_open(site, tx.now, tx.schedule):
         # an appointment's ticket comes from a check-in inside its window (core/arrivals.py),
         # whatever the opening hours say: before opening, or in a special date's longer hours
         raise SiteClosed("现在不在办公时间 / the center is closed now")

@@ -10,8 +10,10 @@ from typing import Any, Protocol
 
 from core import store
 from core.config import Site
+from core.days.calendar import Schedule
 from core.days.hours import is_open
 from core.errors import UnknownSite
+from core.events import Event
 from core.model import PAUSE_REASONS, CounterRow, Ticket, iso
 from core.queue import estimate
 from core.queue.calling import Candidate
@@ -20,11 +22,12 @@ from core.store.queries import Conn
 
 
 class Ctx(Conn, Protocol):
-    """A Tx or Reader: a connection plus ``config`` and ``now``."""
+    """A Tx or Reader: a connection plus ``config``, ``now``, the memo and the holiday schedule."""
 
     config: Any
     now: Any
     memo: MutableMapping[Any, Any]
+    schedule: Schedule
 
 
 def _counter_ref(c: Ctx, counter_id: str | None) -> dict[str, Any] | None:
@@ -147,6 +150,12 @@ def holder_view(c: Ctx, t: Ticket, base_url: str = "") -> dict[str, Any]:
     return view
 
 
+def holder_of(c: Ctx, ticket_id: str, base_url: str = "") -> dict[str, Any] | None:
+    """``holder_view`` of the ticket with this unguessable id; None when there is none."""
+    t = store.ticket(c, ticket_id)
+    return None if t is None else holder_view(c, t, base_url)
+
+
 def counter_view(c: Ctx, row: CounterRow, *, private: bool = False) -> dict[str, Any]:
     found = c.config.counter(row.id)
     _, k = found
@@ -210,7 +219,7 @@ def site_summary(c: Ctx, site: Site) -> dict[str, Any]:
         "name": site.name,
         "name_en": site.name_en,
         "kind": site.kind,
-        "open_now": is_open(site, c.now),
+        "open_now": is_open(site, c.now, c.schedule),
     }
 
 
@@ -234,6 +243,11 @@ def site_detail(c: Ctx, site_id: str) -> dict[str, Any]:
 
 def recent_calls(c: Ctx, site_id: str, n: int = 10) -> list[dict[str, Any]]:
     return [{"seq": e.seq, "at": e.at.isoformat(), "type": e.type, **e.data} for e in store.recent_calls(c, site_id, n)]
+
+
+def events_between(c: Ctx, site_id: str, since: int, upto: int, limit: int) -> list[Event]:
+    """The site's events after ``since`` up to ``upto``, in order (what a socket missed)."""
+    return store.events_since(c, site_id, since, upto, limit)
 
 
 def snapshot(c: Ctx, site_id: str) -> dict[str, Any]:

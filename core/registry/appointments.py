@@ -8,25 +8,15 @@ places books exactly the capacity.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
-from core import identity
+from core import identity, store
 from core.config import Service, Site
-from core.days.calendar import Schedule
 from core.days.clock import TZ
-from core.days.hours import local_day
 from core.errors import (
     AppointmentClosed,
     AppointmentNotFound,
-    BookingBlocked,
-    DuplicateBooking,
-    InvalidIdNumber,
-    InvalidInput,
-    InvalidName,
-    InvalidPhone,
     InvalidSlot,
     NotBookable,
     OutsideDivorceWindow,
@@ -36,27 +26,15 @@ from core.errors import (
 )
 from core.model import iso
 from core.queue import tickets
-from core.registry import eligibility
+from core.registry import applicants, eligibility
+from core.registry.applicants import Applicant as Applicant  # booking's callers know it from here
+from core.registry.applicants import phone_hash
 from core.registry.slots import Override, Slot, bookable, checkin_window, closes_at, day_slots, opens_at
 from core.store import booking as sql
-from core.store import holidays as holiday_sql
-from core.store import queries
 from core.store.db import Reader, Tx
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
-_PHONE = re.compile(r"^1[3-9]\d{9}$")
 ACTIVE = ("booked", "checked_in")
-
-
-@dataclass(frozen=True)
-class Applicant:
-    name: str
-    id_number: str
-    phone: str
-
-
-def phone_hash(secret: bytes, phone: str) -> str:
-    return identity.keyed_hash(secret, "tel:" + phone)
 
 
 def new_code() -> str:
@@ -75,17 +53,14 @@ def _override(c: Tx | Reader, site: str, service: str, day: dt.date) -> Override
     return None if row is None else Override(row["capacity"], row["open"], row["close"])
 
 
-def _slots(c: Tx | Reader, site: Site, service_id: str, day: dt.date, schedule: Schedule | None = None) -> list[Slot]:
-    schedule = schedule if schedule is not None else holiday_sql.schedule(c)
-    return day_slots(c.config, site, service_id, day, _override(c, site.id, service_id, day), schedule)
+def _slots(c: Tx | Reader, site: Site, service_id: str, day: dt.date) -> list[Slot]:
+    return day_slots(c.config, site, service_id, day, _override(c, site.id, service_id, day), c.schedule)
 
 
-def slots_of_day(
-    c: Tx | Reader, site_id: str, service_id: str, day: dt.date, schedule: Schedule | None = None
-) -> list[tuple[Slot, int]]:
-    """The day's slots with places left (``schedule``: the yearly schedule, read if not given)."""
+def slots_of_day(c: Tx | Reader, site_id: str, service_id: str, day: dt.date) -> list[tuple[Slot, int]]:
+    """The day's slots with places left."""
     site, _ = _bookable_service(c, site_id, service_id)
-    slots = _slots(c, site, service_id, day, schedule)
+    slots = _slots(c, site, service_id, day)
     if not slots:
         return []
     used = sql.usage(c, site_id, service_id, slots[0].start.timestamp(), slots[-1].end.timestamp())
@@ -114,87 +89,15 @@ def next_free(c: Tx | Reader, site_id: str, service_id: str, after: dt.datetime,
     assert service.booking is not None
     out: list[str] = []
     day = after.astimezone(TZ).date()
-    schedule = holiday_sql.schedule(c)
     for i in range(service.booking.opens_days + 1):
         d = day + dt.timedelta(days=i)
         if not bookable(service.booking, d, c.now):
             continue
-        free = slots_of_day(c, site_id, service_id, d, schedule)
+        free = slots_of_day(c, site_id, service_id, d)
         out += [s.start.isoformat() for s, left in free if left and s.start > after]
         if len(out) >= limit:
             break
     return out[:limit]
-
-
-def _check_applicants(
-    tx: Tx, service: Service, people: list[Applicant], day: dt.date
-) -> tuple[list[dict[str, Any]], dt.date | None]:
-    """Each applicant's fields, then the law (core/registry/eligibility.py) on the slot's ``day``.
-
-    :returns: the sealed applicants and the first day on which the age rules hold.
-    """
-    if len(people) != service.parties:
-        raise InvalidInput(f"该业务需要 {service.parties} 位申请人 / this service needs {service.parties} applicant(s)")
-    out = []
-    numbers = []
-    for i, p in enumerate(people):
-        try:
-            name = identity.clean_name(p.name)
-        except InvalidName as e:
-            raise InvalidName(f"第{i + 1}位申请人：{e.message}", field="name", applicant=i) from None
-        try:
-            number = identity.normalize(p.id_number, local_day(tx.now))
-        except InvalidIdNumber as e:  # the same error (and code) with the applicant's place
-            raise type(e)(f"第{i + 1}位申请人：{e.message}", field="id_number", applicant=i) from None
-        phone = identity.digits(p.phone).replace(" ", "").replace("-", "")
-        if not _PHONE.match(phone):
-            raise InvalidPhone(
-                f"第{i + 1}位申请人手机号无效 / applicant {i + 1}: not a mainland mobile number",
-                field="phone",
-                applicant=i,
-            )
-        numbers.append(number)
-        out.append(
-            {
-                "name": identity.seal(tx.secret, name),
-                "id_hash": identity.keyed_hash(tx.secret, number),
-                "id_masked": identity.mask(number),
-                "phone": identity.seal(tx.secret, phone),
-                "phone_hash": phone_hash(tx.secret, phone),
-            }
-        )
-    return out, eligibility.check(service.id, numbers, day)
-
-
-def _refuse_duplicate(tx: Tx, person: dict[str, Any], held: Any) -> None:
-    """Refuse a second booking without telling a stranger who holds what: who holds it and the
-    held code's first letters are said only when the phone typed for that applicant is the one on
-    the held booking (the person, most likely); anyone who only knows an ID number learns less.
-
-    :raises DuplicateBooking: always.
-    """
-    if any(q["phone_hash"] == person["phone_hash"] for q in sql.applicants(tx, held["id"])):
-        raise DuplicateBooking(
-            f"{person['id_masked']} 已有该业务的预约 / already holds a booking for this service",
-            held_code=held["code"][:2] + "******",
-        )
-    raise DuplicateBooking("有申请人已有该业务的有效预约 / an applicant already holds a booking for this service")
-
-
-def _check_blocked(tx: Tx, people: list[dict[str, Any]]) -> None:
-    rule = tx.config.policy.booking_no_show
-    since = tx.now - dt.timedelta(days=rule.within_days)
-    starts = sql.no_shows_since(
-        tx, [p["id_hash"] for p in people], [p["phone_hash"] for p in people], since.timestamp()
-    )
-    if len(starts) >= rule.count:
-        until = dt.datetime.fromtimestamp(starts[0], TZ).date() + dt.timedelta(days=rule.block_days)
-        if local_day(tx.now) <= until:
-            raise BookingBlocked(
-                f"{rule.within_days}天内爽约{len(starts)}次，{until:%Y-%m-%d}前不能预约 / "
-                f"{len(starts)} missed appointments in {rule.within_days} days: booking is blocked until {until}",
-                until=until.isoformat(),
-            )
 
 
 def _divorce_case_for(tx: Tx, site: Site, people: list[dict[str, Any]], day: dt.date) -> str:
@@ -246,11 +149,9 @@ def book(tx: Tx, site_id: str, service_id: str, start: dt.datetime, people: list
     """
     site, service = _bookable_service(tx, site_id, service_id)
     slot = _find_slot(tx, site, service, start)
-    checked, eligible_from = _check_applicants(tx, service, people, slot.start.date())
-    for p in checked:
-        if (held := sql.active_for_identity(tx, service.id, p["id_hash"])) is not None:
-            _refuse_duplicate(tx, p, held)
-    _check_blocked(tx, checked)
+    checked, eligible_from = applicants.check(tx, service, people, slot.start.date())
+    applicants.refuse_duplicates(tx, service.id, checked)
+    applicants.check_blocked(tx, checked)
     case_id = _divorce_case_for(tx, site, checked, slot.start.date()) if service.id == "divorce-issue" else None
     _take(tx, site, service, slot)
     now = tx.now.timestamp()
@@ -328,7 +229,7 @@ def view(c: Tx | Reader, row: Any) -> dict[str, Any]:
     service = c.config.service(row["service"])
     assert site is not None and service is not None
     people = sql.applicants(c, row["id"])
-    ticket = queries.ticket(c, row["ticket"]) if row["ticket"] else None
+    ticket = store.ticket(c, row["ticket"]) if row["ticket"] else None
     assert service.booking is not None
     first, last = checkin_window(service.booking, dt.datetime.fromtimestamp(row["start_ts"], TZ))
     return {
@@ -366,6 +267,11 @@ def _mask_name(name: str | None) -> str:
 
 def _mask_phone(phone: str | None) -> str:
     return "" if not phone else phone[:3] + "****" + phone[-4:]
+
+
+def of_day(r: Reader, site_id: str, day: dt.date) -> list[dict[str, Any]]:
+    """A site's appointments of ``day`` in start order, as ``view`` shows them (staff pages)."""
+    return [view(r, row) for row in sql.day_appointments(r, site_id, day.isoformat())]
 
 
 def lookup(r: Reader, code: str, verify: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ class Periods:
     window_end: dt.date
 
 
-def periods(received: dt.date, overrides: Schedule | Overrides | None = None) -> Periods:
+def periods(received: dt.date, overrides: Schedule | Overrides) -> Periods:
     """The worked example of SPEC 5: received 2025-03-03 -> cooling-off ends 2025-04-02,
     issuance window 2025-04-03 .. 2025-05-02, extended to 2025-05-06 by Labour Day."""
     cooling_end = period_end(received + dt.timedelta(days=COOLING_DAYS), overrides)

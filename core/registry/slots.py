@@ -32,7 +32,7 @@ def _at(day: dt.date, hhmm: str) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, int(h), int(m), tzinfo=TZ)
 
 
-def places(b: Booking, site: Site, day: dt.date, schedule: Schedule | None = None) -> int:
+def places(b: Booking, site: Site, day: dt.date, schedule: Schedule) -> int:
     """Places per slot on an ordinary ``day``: a rest day on a weekday takes Saturday's, a
     working weekend day (调休) Friday's, any other day its own weekday's."""
     weekday = day.weekday()
@@ -49,8 +49,8 @@ def day_slots(
     site: Site,
     service_id: str,
     day: dt.date,
-    override: Override | None = None,
-    schedule: Schedule | None = None,
+    override: Override | None,
+    schedule: Schedule,
 ) -> list[Slot]:
     """Slots of ``day``: within opening hours (a special date's or an override's), each
     ``slot_minutes`` long, with the day's places unless overridden.

@@ -17,7 +17,6 @@ from core.registry import divorce
 from core.registry.appointments import view
 from core.registry.slots import checkin_window
 from core.store import booking as sql
-from core.store import holidays as holiday_sql
 from core.store import queries
 from core.store.db import Tx
 
@@ -112,11 +111,8 @@ def check_in(
 # -- what happens later --------------------------------------------------------------------
 def on_ticket_closed(tx: Tx, ticket_id: str, status: str) -> None:
     """A ticket from an appointment ended: complete it; 离婚登记申请 opens a divorce case."""
-    row = tx.one("SELECT id FROM appointments WHERE ticket = ?", (ticket_id,))
-    if row is None:
-        return
-    appt = sql.appointment(tx, row["id"])
-    if status != "done":
+    appt = sql.appointment_of_ticket(tx, ticket_id)
+    if appt is None or status != "done":
         return
     sql.update_appointment(tx, appt["id"], status="completed", updated_ts=tx.now.timestamp())
     if appt["service"] == "divorce-apply":
@@ -128,7 +124,7 @@ def on_ticket_closed(tx: Tx, ticket_id: str, status: str) -> None:
 def open_divorce_case(tx: Tx, appt: Any) -> str:
     people = sql.applicants(tx, appt["id"])
     a, b = sorted(p["id_hash"] for p in people)
-    p = divorce.periods(local_day(tx.now), holiday_sql.schedule(tx))
+    p = divorce.periods(local_day(tx.now), tx.schedule)
     case_id = hashlib.sha256(f"{appt['id']}:case".encode()).hexdigest()[:16]
     sql.insert_case(
         tx,
@@ -190,12 +186,7 @@ def sweep(tx: Tx) -> int:
 
 def notify_turn_near(tx: Tx, site_id: str, service_id: str, ahead_at_most: int = 3) -> None:
     """Tell booked residents whose ticket has at most ``ahead_at_most`` people ahead, once."""
-    rows = tx.execute(
-        "SELECT t.id, t.appointment FROM tickets t WHERE t.site = ? AND t.service = ? AND t.status = 'waiting' "
-        "AND t.appointment IS NOT NULL AND NOT EXISTS "
-        "(SELECT 1 FROM outbox o WHERE o.ticket = t.id AND o.kind = 'turn.near')",
-        (site_id, service_id),
-    ).fetchall()
+    rows = sql.waiting_not_told(tx, site_id, service_id, "turn.near")
     site = tx.config.site(site_id)
     for row in rows:
         t = queries.ticket(tx, row["id"])

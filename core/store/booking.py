@@ -1,4 +1,5 @@
-"""SQL of appointments, slots, divorce cases, calendar overrides and the outbox."""
+"""SQL of appointments, slots and their overrides, divorce cases and the outbox (the yearly
+holiday schedule: core/store/holidays.py)."""
 
 from __future__ import annotations
 
@@ -66,21 +67,6 @@ def set_override(
     )
 
 
-def calendar_overrides(c: Conn) -> dict[str, str]:
-    return {r[0]: r[1] for r in c.execute("SELECT day, kind FROM calendar_overrides").fetchall()}
-
-
-def set_calendar_override(c: Conn, day: str, kind: str | None, note: str) -> None:
-    if kind is None:
-        c.execute("DELETE FROM calendar_overrides WHERE day = ?", (day,))
-    else:
-        c.execute(
-            "INSERT INTO calendar_overrides (day, kind, note) VALUES (?, ?, ?) "
-            "ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
-            (day, kind, note),
-        )
-
-
 # -- appointments --------------------------------------------------------------------
 def insert_appointment(c: Conn, a: dict[str, Any], applicants: list[dict[str, Any]]) -> None:
     c.execute(
@@ -109,6 +95,23 @@ def applicants(c: Conn, appointment_id: str) -> list[Any]:
             "SELECT idx, name, id_hash, id_masked, phone, phone_hash, checked_in_ts FROM applicants "
             "WHERE appointment = ? ORDER BY idx",
             (appointment_id,),
+        ).fetchall()
+    )
+
+
+def appointment_of_ticket(c: Conn, ticket_id: str) -> Any:
+    """The appointment a ticket was issued for at check-in, if any."""
+    return c.one(f"SELECT {APPT_COLUMNS} FROM appointments WHERE ticket = ?", (ticket_id,))
+
+
+def waiting_not_told(c: Conn, site: str, service: str, kind: str) -> list[Any]:
+    """Waiting tickets of appointments (``id``, ``appointment``) with no ``kind`` message queued yet."""
+    return list(
+        c.execute(
+            "SELECT t.id, t.appointment FROM tickets t WHERE t.site = ? AND t.service = ? AND t.status = 'waiting' "
+            "AND t.appointment IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM outbox o WHERE o.ticket = t.id AND o.kind = ?)",
+            (site, service, kind),
         ).fetchall()
     )
 

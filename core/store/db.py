@@ -5,6 +5,10 @@ Every state change is a plain function ``f(tx, ...)`` run on the writer thread i
 next transaction, each in its own savepoint (group commit): one fsync for many tickets,
 and a job that fails rolls back alone. Events a job emits are stored in the same
 transaction and handed to ``on_commit`` (in commit order) only after the commit succeeds.
+
+The store also owns the yearly holiday schedule (core/days/calendar.py): loaded on open,
+handed to every job as ``schedule``, and replaced after a commit whose jobs changed it
+(core/store/holidays.py sets the job's copy; the writer knows which jobs committed).
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from core.config import Config
+from core.days.calendar import EMPTY, Schedule
 from core.days.clock import Clock
 from core.errors import StoreClosed
 from core.events import Event
-from core.store import schema
+from core.store import holidays, schema
 from protocol.events import EventType
 
 log = logging.getLogger("hall.store")
@@ -52,16 +57,23 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
 
 class Reader:
     """What a read function ``f(reader, ...)`` sees: a connection in one snapshot, the config,
-    one instant, the secret and the short-lived memo."""
+    one instant, the secret, the short-lived memo and the yearly holiday schedule."""
 
     def __init__(
-        self, conn: sqlite3.Connection, config: Config, now: dt.datetime, secret: bytes, memo: MutableMapping[Any, Any]
+        self,
+        conn: sqlite3.Connection,
+        config: Config,
+        now: dt.datetime,
+        secret: bytes,
+        memo: MutableMapping[Any, Any],
+        schedule: Schedule,
     ) -> None:
         self.conn = conn
         self.config = config
         self.now = now
         self.secret = secret
         self.memo = memo
+        self.schedule = schedule
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -75,7 +87,8 @@ class Tx(Reader):
     """What a write job sees: a reader inside ``BEGIN IMMEDIATE``, plus ``emit``.
 
     ``memo`` and ``seqs`` are the job's own layers over the store's: what the job memoises or
-    numbers reaches the store only if the job and then its transaction commit.
+    numbers reaches the store only if the job and then its transaction commit; so does a
+    ``schedule`` the job replaced (core/store/holidays.py).
     """
 
     def __init__(
@@ -85,9 +98,10 @@ class Tx(Reader):
         now: dt.datetime,
         secret: bytes,
         memo: MutableMapping[Any, Any],
+        schedule: Schedule,
         seqs: MutableMapping[str, int] | None = None,
     ) -> None:
-        super().__init__(conn, config, now, secret, memo)
+        super().__init__(conn, config, now, secret, memo, schedule)
         self.events: list[Event] = []
         self.seqs: MutableMapping[str, int] = seqs if seqs is not None else {}
 
@@ -143,12 +157,22 @@ class Store:
         self._closing = threading.Lock()
         self._closed = False
         schema.migrate(self.path)
+        with contextlib.closing(connect(self.path, readonly=True)) as conn:
+            self._schedule = self._load_schedule(conn)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
         self._readers_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="hall-writer", daemon=True)
         self._thread.start()
+
+    @property
+    def schedule(self) -> Schedule:
+        """The yearly holiday schedule as last committed (jobs get it as ``schedule``)."""
+        return self._schedule
+
+    def _load_schedule(self, conn: sqlite3.Connection) -> Schedule:
+        return holidays.schedule(Reader(conn, self.config, self.clock.now(), self.secret, {}, EMPTY))
 
     # -- writing -------------------------------------------------------------------
     def submit(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> concurrent.futures.Future[T]:
@@ -195,16 +219,18 @@ class Store:
         events: list[Event] = []
         memo: dict[Any, Any] = {}  # what the batch's committed jobs memoised
         seqs: dict[str, int] = {}  # and numbered
+        schedule = self._schedule  # and the schedule its committed jobs left
         try:
             conn.execute("BEGIN IMMEDIATE")
             version = conn.execute("PRAGMA data_version").fetchone()[0]
-            if version != self._data_version:  # another connection wrote: our seqs may be stale
+            if version != self._data_version:  # another connection wrote: our seqs and schedule may be stale
                 self._seqs.clear()
+                schedule = self._load_schedule(conn)
             for job in batch:
                 job_memo: dict[Any, Any] = {}
                 job_seqs: dict[str, int] = {}
                 tx = Tx(conn, self.config, self.clock.now(), self.secret, ChainMap(job_memo, memo, self.memo),
-                        ChainMap(job_seqs, seqs, self._seqs))  # fmt: skip
+                        schedule, ChainMap(job_seqs, seqs, self._seqs))  # fmt: skip
                 conn.execute("SAVEPOINT job")
                 try:
                     result = job.fn(tx, *job.args, **job.kwargs)
@@ -218,9 +244,11 @@ class Store:
                 events.extend(tx.events)
                 memo.update(job_memo)
                 seqs.update(job_seqs)
+                schedule = tx.schedule
             conn.execute("COMMIT")
             self._data_version = conn.execute("PRAGMA data_version").fetchone()[0]
             self._seqs.update(seqs)
+            self._schedule = schedule  # before any waiter hears of the commit
             if len(self.memo) > 1000:
                 self.memo.clear()
             self.memo.update(memo)
@@ -259,9 +287,10 @@ class Store:
     def read_sync(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(reader, ...)`` on this thread's read connection, in one snapshot."""
         conn = self._reader()
+        schedule = self._schedule  # taken before the snapshot: never newer than the data it sees
         conn.execute("BEGIN")
         try:
-            return fn(Reader(conn, self.config, self.clock.now(), self.secret, self.memo), *args, **kwargs)
+            return fn(Reader(conn, self.config, self.clock.now(), self.secret, self.memo, schedule), *args, **kwargs)
         finally:
             conn.execute("COMMIT")
 

@@ -9,6 +9,7 @@ characters are refused so that nothing invisible reaches the screen.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from core.errors import InvalidInput, UnknownSite
 from core.store import notices as sql
@@ -43,6 +44,11 @@ def parse(text: str) -> list[str]:
 
 def current(r: Reader | Tx, site_id: str) -> list[str]:
     return sql.read(r, site_id)
+
+
+def last_set(r: Reader | Tx, site_id: str) -> dict[str, Any] | None:
+    """Who set the site's notices and when (``by``, ``at_ts``); None when nobody ever did."""
+    return sql.meta(r, site_id)
 
 
 def save(tx: Tx, site_id: str, lines: list[str], by: str) -> list[str]:

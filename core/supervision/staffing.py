@@ -67,11 +67,11 @@ def counters_needed(per_hour: float, service_minutes: float, target_minutes: flo
 def past_days(r: Reader, site_id: str, planned: dt.date, weeks: int, until: dt.date) -> list[dt.date]:
     """The last ``weeks`` days on or before ``until`` on the weekday of ``planned`` with its hours."""
     site = site_or_raise(r, site_id)
-    hours = hours_on(site, planned)
+    hours = hours_on(site, planned, r.schedule)
     day = until - dt.timedelta(days=(until.weekday() - planned.weekday()) % 7)
     out: list[dt.date] = []
     for _ in range(weeks):
-        if hours is not None and hours_on(site, day) == hours:
+        if hours is not None and hours_on(site, day, r.schedule) == hours:
             out.append(day)
         day -= dt.timedelta(days=7)
     return sorted(out)
@@ -117,7 +117,7 @@ def plan(
     today = local_day(r.now)
     last = dates.parse_day(until, today, field="until", future=0) if until else today - dt.timedelta(days=1)
     planned = next_on(weekday, last)
-    opening = window(site, planned)
+    opening = window(site, planned, r.schedule)
     days = past_days(r, site.id, planned, weeks, last)
     hours_out: list[dict[str, Any]] = []
     s = stats.compute(r, site.id, days[0], days[-1], weekday=weekday) if days else None

@@ -23,6 +23,7 @@ from typing import Any
 
 from core.config import Site
 from core.days import dates
+from core.days.calendar import Schedule
 from core.days.clock import TZ
 from core.days.hours import window
 from core.errors import InvalidInput
@@ -118,9 +119,10 @@ def _local(ts: float) -> dt.datetime:
 class _Pass:
     """One pass over the events of a site: feeds a ``Stats``."""
 
-    def __init__(self, stats: Stats, end_ts: float) -> None:
+    def __init__(self, stats: Stats, end_ts: float, schedule: Schedule) -> None:
         self.s = stats
         self.end_ts = end_ts
+        self.schedule = schedule  # opening hours bound the counters' open time
         self.tickets: dict[str, _Ticket] = {}
         self.counters: dict[str, _CounterState] = {}
 
@@ -198,7 +200,7 @@ class _Pass:
         total = 0.0
         day = _local(st.since).date()
         while midnight(day) < end:
-            w = window(self.s.site, day)
+            w = window(self.s.site, day, self.schedule)
             if w is not None:
                 lo, hi = max(st.since, w[0].timestamp()), min(end, w[1].timestamp())
                 if hi > lo:
@@ -239,7 +241,7 @@ def compute(r: Reader, site_id: str, from_day: dt.date, to_day: dt.date, *, week
     site = site_or_raise(r, site_id)
     stats = Stats(site, from_day, to_day)
     from_ts, to_ts = midnight(from_day), midnight(to_day + dt.timedelta(days=1))
-    one = _Pass(stats, min(to_ts, r.now.timestamp()))
+    one = _Pass(stats, min(to_ts, r.now.timestamp()), r.schedule)
     offset = _local(from_ts).utcoffset() or dt.timedelta(0)
     for e in sql.events(r, site.id, from_ts, to_ts, weekday=weekday, utc_offset=int(offset.total_seconds())):
         one.event(e)

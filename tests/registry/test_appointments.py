@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from core.days.calendar import Schedule
 from core.days.clock import TZ, ManualClock
 from core.errors import (
     AppointmentNotFound,
@@ -27,7 +28,6 @@ from core.queue import counters
 from core.registry import appointments as ap
 from core.registry import visits
 from core.registry.divorce import periods
-from core.store import booking as sql
 from core.store.db import Store
 
 HIM = ap.Applicant("张三", "110105199003071239", "13800138000")
@@ -54,7 +54,7 @@ def person(i: int) -> ap.Applicant:
 
 
 def test_spec_divorce_example() -> None:
-    p = periods(dt.date(2025, 3, 3))
+    p = periods(dt.date(2025, 3, 3), Schedule())  # nothing entered: the published 2025 schedule
     assert (p.cooling_end, p.window_start, p.window_end) == (
         dt.date(2025, 4, 2), dt.date(2025, 4, 3), dt.date(2025, 5, 6)
     )  # fmt: skip
@@ -222,7 +222,7 @@ def test_withdrawal_during_cooling_off(store: Store, clock: ManualClock) -> None
     with pytest.raises(OutsideDivorceWindow):
         book(store, at(dt.date(2026, 6, 22), "10:00"), service="divorce-issue")
     assert store.read_sync(lambda r: r.one("SELECT status FROM divorce_cases")[0]) == "withdrawn"
-    assert store.read_sync(sql.calendar_overrides) == {}
+    assert store.schedule.days == {}
 
 
 def test_late_after_the_sweep_still_says_too_late(store: Store, clock: ManualClock) -> None:

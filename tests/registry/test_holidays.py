@@ -16,9 +16,8 @@ from core.days.holidays import statutory
 from core.days.hours import hours_on, window
 from core.registry import appointments as ap
 from core.registry import divorce
-from core.store import booking as sql
 from core.store import holidays as holiday_sql
-from core.store.db import Store
+from core.store.db import Store, Tx
 
 PACKAGE_NAMES = {
     "new_year": "New Year's Day",
@@ -95,7 +94,7 @@ def test_an_unconfirmed_year_books_no_weekend_until_the_schedule_is_confirmed(
     store: Store, december: ManualClock
 ) -> None:
     saturday = dt.date(2027, 1, 9)  # say the State Council makes it a 调休 working day
-    store.write_sync(sql.set_calendar_override, saturday.isoformat(), "workday", "test")
+    store.write_sync(holiday_sql.set_calendar_override, saturday.isoformat(), "workday", "test")
     assert places(store, saturday) == 0  # entered, but the year is not confirmed
     store.write_sync(holiday_sql.confirm_year, 2027, "ada", 0.0)
     assert places(store, saturday) == 45  # a working Saturday takes Friday's places
@@ -108,3 +107,33 @@ def test_divorce_periods_follow_the_computed_holidays() -> None:
     assert p.cooling_end == dt.date(2027, 1, 4) and p.window_start == dt.date(2027, 1, 5)
     spec = divorce.periods(dt.date(2025, 3, 3), Schedule())  # the SPEC 5 example still holds
     assert (spec.cooling_end, spec.window_end) == (dt.date(2025, 4, 2), dt.date(2025, 5, 6))
+
+
+def test_the_store_owns_the_schedule_it_hands_to_jobs(store: Store, config: Config, clock: ManualClock) -> None:
+    """Entered days reach every later job once committed, and only then; a new store reads them."""
+    day, key = dt.date(2027, 1, 9), "2027-01-09"
+    seen: list[str | None] = []
+
+    def enter_then_look(tx: Tx) -> None:
+        holiday_sql.set_calendar_override(tx, key, "workday", "test")
+        seen.append(tx.schedule.days.get(key))  # the rest of the job sees its own change
+
+    def enter_then_fail(tx: Tx) -> None:
+        holiday_sql.set_calendar_override(tx, "2027-01-10", "workday", "test")
+        raise RuntimeError("the job fails: nothing of it happened")
+
+    assert store.read_sync(lambda r: calendar.is_rest_day(day, r.schedule))
+    store.write_sync(enter_then_look)
+    assert seen == ["workday"]
+    assert not store.read_sync(lambda r: calendar.is_rest_day(day, r.schedule))
+    assert not store.write_sync(lambda tx: calendar.is_rest_day(day, tx.schedule))
+    with pytest.raises(RuntimeError):
+        store.write_sync(enter_then_fail)
+    assert store.read_sync(lambda r: dict(r.schedule.days)) == {key: "workday"}
+    store.write_sync(holiday_sql.confirm_year, 2027, "ada", 0.0)
+    assert store.schedule.known(2027)
+    again = Store(store.path, config, clock, b"x" * 32)
+    try:
+        assert again.schedule == store.schedule == Schedule({key: "workday"}, frozenset({2027}))
+    finally:
+        again.close()

@@ -10,15 +10,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from core.days import calendar, dates
+from core.days import dates, holiday_schedule
 from core.days.hours import local_day
 from core.errors import InvalidInput
 from core.queue import views
 from core.registry import appointments as ap
-from core.registry import visits
-from core.store import booking as sql
-from core.store import holidays as holiday_sql
-from core.store.db import Reader, Tx
+from core.registry import overrides, visits
+from core.store.db import Reader
 from web import body
 from web.api.tickets import base_url, limit_caller
 from web.deps import STAFF, hall_of, require, site_scope
@@ -194,14 +192,14 @@ async def day_appointments(request: Request) -> Response:
 
     def read(r: Reader) -> dict[str, Any]:
         views.site_or_raise(r, site_id)
-        rows = sql.day_appointments(r, site_id, day.isoformat())
+        rows = ap.of_day(r, site_id, day)
         counts: dict[str, dict[str, int]] = {}
         for row in rows:
             per = counts.setdefault(
                 row["service"], dict.fromkeys(("booked", "checked_in", "completed", "cancelled", "no_show"), 0)
             )
             per[row["status"]] += 1
-        return {"date": day.isoformat(), "services": counts, "appointments": [ap.view(r, row) for row in rows]}
+        return {"date": day.isoformat(), "services": counts, "appointments": rows}
 
     return JSONResponse(await hall_of(request).store.read(read))
 
@@ -224,26 +222,18 @@ async def set_override(request: Request) -> Response:
     if req.open and req.close and req.open >= req.close:
         raise InvalidInput("open must be before close", field="open")
 
-    def write(tx: Tx) -> list[dict[str, Any]]:
-        ap.slots_of_day(tx, p["site"], p["service"], day)  # checks site and service
-        sql.set_override(
-            tx,
-            p["site"],
-            p["service"],
-            day.isoformat(),
-            req.capacity,
-            req.open,
-            req.close,
-            req.note[:200],
-            who.name,
-            tx.now.timestamp(),
-        )
-        return [
-            {"start": s.start.isoformat(), "end": s.end.isoformat(), "capacity": s.capacity, "remaining": left}
-            for s, left in ap.slots_of_day(tx, p["site"], p["service"], day)
-        ]
-
-    return JSONResponse(await hall_of(request).store.write(write))
+    slots = await hall_of(request).store.write(
+        overrides.set_override,
+        p["site"],
+        p["service"],
+        day,
+        capacity=req.capacity,
+        open_=req.open,
+        close=req.close,
+        note=req.note[:200],
+        by=who.name,
+    )
+    return JSONResponse(slots)
 
 
 async def set_calendar(request: Request) -> Response:
@@ -256,14 +246,8 @@ async def set_calendar(request: Request) -> Response:
     req = await body.decode(request, body.CalendarDay)
     day = parse_date(request, req.date)
 
-    def write(tx: Tx) -> dict[str, str]:
-        sql.set_calendar_override(tx, day.isoformat(), req.kind, req.note[:200])
-        return sql.calendar_overrides(tx)
-
-    table = await hall_of(request).store.write(write)
-    # after the commit: opening hours and periods follow at once
-    calendar.install(await hall_of(request).store.read(holiday_sql.schedule))
-    return JSONResponse(table)
+    # opening hours and periods follow from the commit on (the store owns the schedule)
+    return JSONResponse(await hall_of(request).store.write(holiday_schedule.enter_day, day, req.kind, req.note[:200]))
 
 
 async def withdraw_case(request: Request) -> Response:

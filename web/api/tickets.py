@@ -5,7 +5,6 @@ Docstrings after ``---`` are the OpenAPI description of each route.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -18,9 +17,8 @@ from starlette.schemas import SchemaGenerator
 from core import accounts
 from core.accounts import Principal
 from core.errors import TicketNotFound, UnknownCounter
-from core.model import Ticket, iso
-from core.queue import counters, tickets, views
-from core.store import queries
+from core.model import Ticket
+from core.queue import counters, desk, tickets, views
 from core.store.db import Reader
 from web import body
 from web.deps import STAFF, hall_of, require, site_scope
@@ -145,10 +143,10 @@ async def get_ticket(request: Request) -> Response:
     """
 
     def read(r: Reader, ticket_id: str, base: str) -> dict[str, Any]:
-        t = queries.ticket(r, ticket_id)
-        if t is None:
+        view = views.holder_of(r, ticket_id, base)
+        if view is None:
             raise TicketNotFound("没有这张票 / no such ticket")
-        return views.holder_view(r, t, base)
+        return view
 
     return JSONResponse(await hall_of(request).store.read(read, request.path_params["id"], base_url(request)))
 
@@ -161,37 +159,6 @@ def counter_site(request: Request) -> str:
     return str(found[0].id)
 
 
-def _waiting_item(t: Any, now_ts: float) -> dict[str, Any]:
-    return {
-        "number": t.number,
-        "service": t.service,
-        "priority": t.priority,
-        "arrived_at": iso(t.arrived_ts),
-        "waited_minutes": math.floor((now_ts - t.arrived_ts) / 60),
-        "front": bool(t.front),
-        "target_counter": t.target_counter,
-        "requeued": bool(t.requeued),
-    }
-
-
-def counter_state(r: Reader, counter_id: str, base: str, ticket_id: str | None = None) -> dict[str, Any]:
-    row = queries.counter(r, counter_id)
-    found = r.config.counter(counter_id)
-    assert row is not None and found is not None
-    site, k = found
-    out: dict[str, Any] = {"counter": views.counter_view(r, row, private=True)}
-    shown = ticket_id or row.current
-    t = queries.ticket(r, shown) if shown else None
-    out["ticket"] = None if t is None else {**views.ticket_view(r, t, base), "id_masked": t.id_masked}
-    waiting = [
-        w for w in queries.waiting_list(r, site.id, k.services, limit=100) if w.target_counter in (None, counter_id)
-    ]
-    waiting += [w for w in queries.targeted_at(r, site.id, counter_id) if w.service not in k.services]
-    out["waiting"] = [_waiting_item(w, r.now.timestamp()) for w in waiting]
-    out.update(counters.last_and_reinstatable(r, counter_id))
-    return out
-
-
 async def get_counter(request: Request) -> Response:
     """
     summary: A counter's state, its ticket in hand and its waiting list (staff)
@@ -201,7 +168,7 @@ async def get_counter(request: Request) -> Response:
     site_id = counter_site(request)
     await require(request, *STAFF, site=site_id)
     return JSONResponse(
-        await hall_of(request).store.read(counter_state, request.path_params["counter"], base_url(request))
+        await hall_of(request).store.read(desk.state, request.path_params["counter"], base_url(request))
     )
 
 
@@ -225,7 +192,7 @@ def counter_action(
         ticket_id = result.id if isinstance(result, Ticket) else None
         if isinstance(result, counters.Called):
             ticket_id = result.ticket.id if result.ticket else None
-        state = await h.store.read(counter_state, counter_id, base_url(request), ticket_id)
+        state = await h.store.read(desk.state, counter_id, base_url(request), ticket_id)
         if isinstance(result, counters.Called):
             state["reason"] = result.reason
             if result.ticket is None:

@@ -10,7 +10,6 @@ from starlette.routing import WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from core.queue import views
-from core.store import queries
 from core.store.db import Reader
 from protocol import site
 from web.deps import STAFF, can_see, hall_of
@@ -28,7 +27,7 @@ def snapshot_and_missed(
     missed: list[str] = []
     if since is not None and since < snap["seq"]:
         start = max(since, snap["seq"] - REPLAY_LIMIT)
-        events = queries.events_since(r, site_id, start, snap["seq"], REPLAY_LIMIT)
+        events = views.events_between(r, site_id, start, snap["seq"], REPLAY_LIMIT)
         missed = [wire(e, staff) for e in events]
     return snap, missed
 

@@ -25,8 +25,8 @@ from core.days import dates
 from core.days.hours import local_day
 from core.errors import HallError
 from core.registry import appointments as ap
+from core.registry import overrides
 from core.registry.slots import bookable
-from core.store import booking as booking_sql
 from core.store.db import Reader
 from web.deps import can_see, hall_of
 from web.i18n import N_
@@ -237,7 +237,7 @@ APPOINTMENTS_JS = {
 
 
 def _day_view(r: Reader, site: Site, day: dt.date) -> dict[str, Any]:
-    rows = booking_sql.day_appointments(r, site.id, day.isoformat())
+    rows = ap.of_day(r, site.id, day)
     services = bookable_services(r.config, site)
     counts = {s.id: dict.fromkeys(STATUSES, 0) for s in services}
     for row in rows:
@@ -245,7 +245,7 @@ def _day_view(r: Reader, site: Site, day: dt.date) -> dict[str, Any]:
     slots = {}
     for s in services:
         found = ap.slots_of_day(r, site.id, s.id, day)
-        override = booking_sql.override(r, site.id, s.id, day.isoformat())
+        override = overrides.of_day(r, site.id, s.id, day)
         slots[s.id] = {
             "open": found[0][0].start.strftime("%H:%M") if found else None,
             "close": found[-1][0].end.strftime("%H:%M") if found else None,
@@ -253,9 +253,9 @@ def _day_view(r: Reader, site: Site, day: dt.date) -> dict[str, Any]:
             "capacity": found[0][0].capacity if found else 0,
             "remaining": sum(left for _, left in found),
             "total": sum(slot.capacity for slot, _ in found),
-            "override": None if override is None else dict(override),
+            "override": override,
         }
-    return {"counts": counts, "slots": slots, "appointments": [ap.view(r, row) for row in rows]}
+    return {"counts": counts, "slots": slots, "appointments": rows}
 
 
 async def admin_appointments(request: Request) -> Response:

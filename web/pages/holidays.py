@@ -13,10 +13,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from core.days import calendar, holiday_schedule
+from core.days import holiday_schedule
 from core.days.hours import local_day
 from core.errors import HallError, InvalidInput
-from core.store import holidays as holiday_sql
 from web.deps import SUPERVISORS, Staff, district_wide, hall_of
 from web.guard import csrf
 from web.pages.staff import FORM_EXPIRED, supervisor_page
@@ -99,7 +98,6 @@ async def holidays_post(request: Request) -> Response:
     except HallError as e:
         outcome = {"error": e.message}
     request.session[FLASH] = outcome
-    calendar.install(await hall.store.read(holiday_sql.schedule))  # hours follow at once
     return RedirectResponse(back, status_code=303)
 
 

@@ -13,7 +13,6 @@ from starlette.routing import BaseRoute, Route
 
 from core.errors import NotFound
 from core.queue import views
-from core.store import queries
 from core.store.db import Reader
 from web.deps import hall_of
 from web.i18n import N_
@@ -92,8 +91,7 @@ TICKET_JS = {
 
 
 def _ticket(r: Reader, ticket_id: str, base: str) -> dict[str, Any] | None:
-    t = queries.ticket(r, ticket_id)
-    return None if t is None else views.holder_view(r, t, base)
+    return views.holder_of(r, ticket_id, base)
 
 
 async def ticket(request: Request) -> Response:

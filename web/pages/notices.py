@@ -16,7 +16,6 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core.errors import HallError
-from core.store import notices as notices_sql
 from core.store.db import Reader
 from core.supervision import notices
 from web.deps import Staff, district_wide, hall_of
@@ -26,7 +25,7 @@ from web.render import error_page, render
 
 
 def _state(r: Reader, site_id: str) -> dict[str, Any]:
-    meta = notices_sql.meta(r, site_id)
+    meta = notices.last_set(r, site_id)
     at = None if meta is None else dt.datetime.fromtimestamp(meta["at_ts"], r.now.tzinfo)
     return {"lines": notices.current(r, site_id), "by": meta and meta["by"],
             "at": at and at.strftime("%Y-%m-%d %H:%M")}  # fmt: skip
