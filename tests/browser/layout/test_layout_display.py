@@ -15,7 +15,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.a11y import sign_in
 from tests.browser.board import BIG, Board, set_notices, start_board
-from tests.browser.layout import VIEWPORTS, Layout
+from tests.browser.layout.check import VIEWPORTS, Layout
 
 NOTICES = (
     "请保管好随身物品，谨防扒窃。办理社保业务请携带身份证原件，办理居住证请携带租赁合同和照片各一份，谢谢您的配合与理解！！！\n"

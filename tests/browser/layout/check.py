@@ -1,6 +1,6 @@
 """The layout check: what a person in front of a screen cannot see, at the real viewport of its device.
 
-``tests/browser/layout_probe.js`` (a copy of ``shared/layout_probe.js``) is injected into the page
+``tests/browser/layout/layout_probe.js`` (a copy of ``shared/layout_probe.js``) is injected into the page
 and lists visible things that are off-screen, clipped by an ancestor, covered by another element,
 overflowing their own box, or in text smaller than the page's minimum. A device screen (kiosk,
 display, pad, counter) must fit its viewport; a page that scrolls on purpose (phone, booking,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page
 
 from tests.browser.conftest import Server
-from tests.browser.layout import probe
+from tests.browser.layout.check import probe
 
 PAGE = """<!doctype html><html><body style="margin:0;font-size:20px">
 <div id="box" style="width:400px;height:120px;overflow:hidden">

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.a11y import sign_in
 from tests.browser.conftest import CLOCK, PASSWORD
-from tests.browser.layout import VIEWPORTS, Layout
+from tests.browser.layout.check import VIEWPORTS, Layout
 from tests.live import LiveServer, OnLive
 
 SITE, COUNTER, OTHER, PAD = "youyi", "youyi-1", "youyi-2", "youyi-3"

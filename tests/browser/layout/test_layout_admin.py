@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.a11y import BOOKING_DAY, SITE, Hall, sign_in, start_hall
-from tests.browser.layout import VIEWPORTS, Layout
+from tests.browser.layout.check import VIEWPORTS, Layout
 
 MIN_FONT = 14
 # uPlot draws on a canvas under its own transparent pointer layer (.u-over) on purpose: its legend and

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.a11y import Hall, audit, start_hall
 from tests.browser.conftest import PASSWORD
-from tests.browser.layout import VIEWPORTS, Layout
+from tests.browser.layout.check import VIEWPORTS, Layout
 from tests.live import LiveServer
 from tests.registry.test_registry_rules import id_for
 

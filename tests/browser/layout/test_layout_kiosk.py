@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import CLOCK
-from tests.browser.layout import VIEWPORTS, Layout
+from tests.browser.layout.check import VIEWPORTS, Layout
 from tests.kiosk_rig import KioskRig
 from tests.live import LiveServer
 from web.i18n import catalog
