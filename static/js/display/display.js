@@ -10,6 +10,7 @@ import { siteSocket } from "../lib/socket.js";
 import { runClock, serverNow } from "../lib/time.js";
 import { reportHealth } from "./health.js";
 import { voiceQueue } from "./voice.js";
+import { EVENTS } from "../events.js";
 
 const page = readJSON("page-data");
 const SITE = page.site;
@@ -21,8 +22,9 @@ const ESTIMATES_MS = 20000; // estimated waits are refreshed; waiting counts com
 // fetch can get the estimate from before the change and keep it for ESTIMATES_MS
 const ESTIMATES_SOON_MS = 2500;
 const ANNOUNCE_WITHIN_MS = 2 * 60 * 1000;
-const CALL_TYPES = new Set(["ticket.called", "ticket.recalled"]);
-const LEAVING = new Set(["ticket.done", "ticket.no_show", "ticket.transferred", "ticket.expired", "ticket.cancelled"]);
+const CALL_TYPES = new Set([EVENTS.TICKET_CALLED, EVENTS.TICKET_RECALLED]);
+const LEAVING = new Set([EVENTS.TICKET_DONE, EVENTS.TICKET_NO_SHOW, EVENTS.TICKET_TRANSFERRED, EVENTS.TICKET_EXPIRED,
+  EVENTS.TICKET_CANCELLED]);
 
 const model = {
   counters: new Map((page.counters || []).map((c) => [c.id, c])),
@@ -84,10 +86,10 @@ function addCall(call, { live }) {
 function applyState(ev) {
   const data = ev.data || {};
   const tk = data.ticket;
-  if (ev.type === "counter.updated" && data.counter) {
+  if (ev.type === EVENTS.COUNTER_UPDATED && data.counter) {
     const old = model.counters.get(data.counter.id);
     model.counters.set(data.counter.id, { ...data.counter, calledSeq: old && old.calledSeq });
-  } else if (tk && (CALL_TYPES.has(ev.type) || ev.type === "ticket.serving") && tk.counter) {
+  } else if (tk && (CALL_TYPES.has(ev.type) || ev.type === EVENTS.TICKET_SERVING) && tk.counter) {
     const c = model.counters.get(tk.counter.id);
     if (c) c.current = tk;
   } else if (tk && LEAVING.has(ev.type)) {
@@ -95,8 +97,8 @@ function applyState(ev) {
     for (const c of model.counters.values()) if (c.current && c.current.number === tk.number) c.current = null;
   }
   if (data.waiting) setWaiting(data.waiting);
-  if (data.waiting || ev.type === "counter.updated") estimatesSoon();
-  if (ev.type === "notices.updated") setNotices(data.notices);
+  if (data.waiting || ev.type === EVENTS.COUNTER_UPDATED) estimatesSoon();
+  if (ev.type === EVENTS.NOTICES_UPDATED) setNotices(data.notices);
 }
 
 function setWaiting(counts) {

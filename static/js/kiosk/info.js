@@ -27,12 +27,19 @@ export function info(shell, hall, actions) {
   }
 
   function firstService() {
-    return (hall.chosen() && hall.chosen().id) || (hall.services().find((s) => s.walk_in) || hall.services()[0] || {}).id;
+    const chosen = hall.chosen();
+    const list = hall.services();
+    return (chosen && chosen.id) || (list.find((s) => s.walk_in) || list[0] || {}).id;
   }
 
   // -- the service guide ---------------------------------------------------------------------
   function renderGuide() {
-    chips($("#guide-services"), view.guide, (id) => { view.guide = id; view.matter = 0; renderGuide(); shell.say("guide"); });
+    chips($("#guide-services"), view.guide, (id) => {
+      view.guide = id;
+      view.matter = 0;
+      renderGuide();
+      shell.say("guide");
+    });
     const matters = guides[view.guide] || [];
     const m = matters[view.matter];
     $("#guide-matter").textContent = m ? name(m) : "";

@@ -1,4 +1,5 @@
 // The reconnecting websocket every live page uses, and the site feed built on it.
+import { SNAPSHOT } from "../events.js";
 
 /**
  * A JSON websocket that comes back after a close, with an exponential backoff
@@ -82,7 +83,7 @@ export function siteSocket(site, { onSnapshot, onEvent, onStatus, staffToken } =
   const status = (s) => onStatus && onStatus(s);
 
   function onMessage(msg) {
-    if (msg.type === "snapshot") {
+    if (msg.type === SNAPSHOT) {
       const reconnect = lastSeq !== null;
       snapshotSeq = msg.seq;
       if (lastSeq === null || msg.seq < lastSeq) lastSeq = msg.seq;
@@ -99,7 +100,7 @@ export function siteSocket(site, { onSnapshot, onEvent, onStatus, staffToken } =
     url: () => wsUrl(`/ws/sites/${encodeURIComponent(site)}${lastSeq === null ? "" : `?since=${lastSeq}`}`),
     // a staff page passes its token as a subprotocol (never in the URL): web/live/sites.py staff_of
     protocols: staffToken ? () => ["hall.staff", staffToken] : null,
-    settled: (msg) => msg.type === "snapshot",
+    settled: (msg) => msg.type === SNAPSHOT,
     onMessage,
     onClose: () => status("closed"),
   });

@@ -6,6 +6,7 @@ import { deviceToken } from "../lib/device.js";
 import { $, $$, readJSON } from "../lib/dom.js";
 import { LANG, t } from "../lib/i18n.js";
 import { siteSocket } from "../lib/socket.js";
+import { EVENTS } from "../events.js";
 
 const page = readJSON("page-data");
 const COUNTER = page.counter;
@@ -129,9 +130,9 @@ async function refresh() {
 function onEvent(ev, { replay }) {
   if (replay) return;
   const d = ev.data || {};
-  if (ev.type === "ticket.done" && d.by_counter && d.by_counter.id === COUNTER && d.ticket) {
+  if (ev.type === EVENTS.TICKET_DONE && d.by_counter && d.by_counter.id === COUNTER && d.ticket) {
     prompt(d.ticket.number, d.ticket.service);
-  } else if ((ev.type === "evaluation.recorded" || ev.type === "evaluation.bad") && d.number === state.number
+  } else if ((ev.type === EVENTS.EVALUATION_RECORDED || ev.type === EVENTS.EVALUATION_BAD) && d.number === state.number
       && d.counter && d.counter.id === COUNTER && !state.busy) {
     thanks(t("pad_already")); // rated on the phone meanwhile
   }

@@ -6,6 +6,7 @@ import { formatTime, LANG, pickLang, t } from "../lib/i18n.js";
 import { siteSocket } from "../lib/socket.js";
 import { throttle } from "../lib/time.js";
 import { helpDesk } from "./help_desk.js";
+import { EVENTS } from "../events.js";
 
 const page = readJSON("page-data");
 const COUNTER = page.counter;
@@ -14,6 +15,8 @@ const BASE = `/api/v1/counters/${encodeURIComponent(COUNTER)}`;
 const serviceNames = new Map((page.services || []).map((s) => [s.id, LANG === "en" ? s.name_en || s.name : s.name]));
 
 const state = { counter: null, ticket: null, busy: false, last: null, reinstatable: [] };
+
+const HELP_EVENTS = [EVENTS.HELP_REQUESTED, EVENTS.HELP_CLAIMED, EVENTS.HELP_CLOSED];
 
 const KEYS = {
   n: "call-next", " ": "call-next", r: "recall", s: "start", d: "done", x: "no-show",
@@ -230,7 +233,7 @@ wireDialogs();
 siteSocket(page.site, {
   onSnapshot: () => { help.load(); refreshSoon(); },
   onEvent: (ev) => {
-    if (ev.type.startsWith("help.")) help.apply(ev);
+    if (HELP_EVENTS.includes(ev.type)) help.apply(ev);
     else refreshSoon();
   },
   staffToken: TOKEN,

@@ -4,6 +4,7 @@
 import { api } from "../lib/api.js";
 import { el } from "../lib/dom.js";
 import { formatTime, t } from "../lib/i18n.js";
+import { EVENTS } from "../events.js";
 
 export function helpDesk(container, { site, token, live, onChange } = {}) {
   let items = []; // live requests, newest first
@@ -82,13 +83,13 @@ export function helpDesk(container, { site, token, live, onChange } = {}) {
     apply(ev) {
       const d = ev.data || {};
       const known = items.find((x) => x.id === d.help);
-      if (ev.type === "help.requested") {
+      if (ev.type === EVENTS.HELP_REQUESTED) {
         if (!known) upsert({ id: d.help, kiosk: d.kiosk, kiosk_name: d.kiosk_name, status: "open", opened_at: ev.at });
         if (!known && live) live.textContent = t("help_alert", { kiosk: d.kiosk_name || t("kiosk") });
-      } else if (ev.type === "help.claimed") {
+      } else if (ev.type === EVENTS.HELP_CLAIMED) {
         upsert({ ...(known || { id: d.help, kiosk: d.kiosk, kiosk_name: d.kiosk_name, opened_at: ev.at }),
           status: "claimed", claimed_by: d.by || (known && known.claimed_by) || null });
-      } else if (ev.type === "help.closed") {
+      } else if (ev.type === EVENTS.HELP_CLOSED) {
         items = items.filter((x) => x.id !== d.help);
       } else return;
       note = "";

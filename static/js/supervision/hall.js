@@ -8,6 +8,7 @@ import { formatTime, LANG, pickLang, t } from "../lib/i18n.js";
 import { siteSocket } from "../lib/socket.js";
 import { debounce, serverNow } from "../lib/time.js";
 import { helpDesk } from "../staff/help_desk.js";
+import { EVENTS } from "../events.js";
 
 const page = readJSON("page-data");
 const SITE = page.site;
@@ -101,7 +102,7 @@ function apply(ev) {
   const d = ev.data || {};
   const tk = d.ticket;
   switch (ev.type) {
-    case "counter.updated": {
+    case EVENTS.COUNTER_UPDATED: {
       const c = counterById(d.counter && d.counter.id);
       if (c) {
         Object.assign(c, { state: d.counter.state, pause_reason: d.counter.pause_reason,
@@ -111,55 +112,55 @@ function apply(ev) {
       }
       break;
     }
-    case "ticket.issued":
+    case EVENTS.TICKET_ISSUED:
       arrivals.set(tk.number, ev.at);
       addWaiting(tk);
       break;
-    case "ticket.called":
-    case "ticket.recalled": {
+    case EVENTS.TICKET_CALLED:
+    case EVENTS.TICKET_RECALLED: {
       removeWaiting(tk.number);
       const c = counterById(d.by_counter && d.by_counter.id);
-      if (ev.type === "ticket.recalled" && c && c.current && c.current.number === tk.number) break; // called since then
+      if (ev.type === EVENTS.TICKET_RECALLED && c && c.current && c.current.number === tk.number) break; // called since then
       clearCurrent(tk.number);
       if (c) c.current = { number: tk.number, service: tk.service, status: "called", called_at: ev.at, serving_at: null };
       break;
     }
-    case "ticket.serving": {
+    case EVENTS.TICKET_SERVING: {
       const c = counterById(d.by_counter && d.by_counter.id);
       if (c && c.current && c.current.number === tk.number) Object.assign(c.current, { status: "serving", serving_at: ev.at });
       break;
     }
-    case "ticket.no_show":
+    case EVENTS.TICKET_NO_SHOW:
       clearCurrent(tk.number, ev.at);
       if (d.requeued) addWaiting(tk, { requeued: true });
       break;
-    case "ticket.transferred":
+    case EVENTS.TICKET_TRANSFERRED:
       clearCurrent(tk.number, ev.at);
       addWaiting(tk, { transfers: 1, front: d.position === "front" });
       break;
-    case "ticket.reinstated":
+    case EVENTS.TICKET_REINSTATED:
       addWaiting(tk);
       break;
-    case "ticket.done":
-    case "ticket.expired":
-    case "ticket.cancelled":
+    case EVENTS.TICKET_DONE:
+    case EVENTS.TICKET_EXPIRED:
+    case EVENTS.TICKET_CANCELLED:
       clearCurrent(tk.number, ev.at);
       removeWaiting(tk.number);
       break;
-    case "evaluation.recorded":
-    case "evaluation.bad":
+    case EVENTS.EVALUATION_RECORDED:
+    case EVENTS.EVALUATION_BAD:
       view.ratings_today.evaluations += 1;
       if (d.grade >= 4) view.ratings_today.satisfied += 1;
-      if (ev.type === "evaluation.bad") {
+      if (ev.type === EVENTS.EVALUATION_BAD) {
         view.ratings_today.bad += 1;
         view.bad.push({ number: d.number, counter: d.counter, grade: d.grade, grade_label: gradeLabel(d.grade),
           at: ev.at, reason_text: null, followups: [], live: true });
         reload(); // the reason is staff data: read it from the staff view
       }
       break;
-    case "help.requested":
-    case "help.claimed":
-    case "help.closed":
+    case EVENTS.HELP_REQUESTED:
+    case EVENTS.HELP_CLAIMED:
+    case EVENTS.HELP_CLOSED:
       help.apply(ev);
       return;
     default:
