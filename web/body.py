@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 import msgspec
 from starlette.requests import Request
@@ -15,37 +15,6 @@ T = TypeVar("T")
 
 class Body(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     pass
-
-
-class TicketRequest(Body):
-    service: str
-    id_number: str | None = None
-    card: str | None = None  # one-time token of an ID card read at this kiosk (web/live/kiosk_link.py)
-    priority: Literal["normal", "elderly", "disabled", "pregnant", "military"] = "normal"
-
-
-class Login(Body):
-    username: str
-    password: str
-
-
-class Transfer(Body):
-    service: str | None = None
-    counter: str | None = None
-    position: Literal["front", "arrival"] = "arrival"
-
-
-class Pause(Body):
-    reason: Literal["break", "meeting", "fault", "helping"]
-
-
-class Reinstate(Body):
-    number: str
-    position: Literal["front", "arrival"] = "arrival"
-
-
-class Help(Body):
-    kiosk: str | None = None
 
 
 class Empty(Body):
@@ -80,53 +49,3 @@ async def decode(request: Request, schema: type[T]) -> T:
         raise ApiError(422, "invalid_input", f"请求内容无效 / invalid request: {e}") from None
     except msgspec.DecodeError:
         raise ApiError(400, "malformed_json", "请求不是有效的 JSON / the body is not valid JSON") from None
-
-
-class ApplicantIn(Body):
-    name: str
-    id_number: str
-    phone: str
-
-
-class BookingRequest(Body):
-    site: str
-    service: str
-    start: str
-    applicants: list[ApplicantIn]
-
-
-class Verify(Body):
-    verify: str
-
-
-class RescheduleRequest(Body):
-    verify: str
-    start: str
-
-
-class CheckInRequest(Body):
-    code: str | None = None
-    id_number: str | None = None
-    card: str | None = None
-
-
-class PrintRequest(Body):
-    kind: Literal["guide", "appointment"]
-    service: str | None = None
-    matter: str | None = None
-    code: str | None = None
-    verify: str | None = None
-
-
-class SlotOverride(Body):
-    date: str
-    capacity: int | None = None
-    open: str | None = None
-    close: str | None = None
-    note: str = ""
-
-
-class CalendarDay(Body):
-    date: str
-    kind: Literal["holiday", "workday"] | None = None
-    note: str = ""

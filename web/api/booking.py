@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +22,50 @@ from web.api.tickets import base_url, limit_caller
 from web.deps import STAFF, hall_of, require, site_scope
 from web.guard.guesses import verified
 from web.live import kiosk_link
+
+
+# -- request bodies ----------------------------------------------------------------------
+class ApplicantIn(body.Body):
+    name: str
+    id_number: str
+    phone: str
+
+
+class BookingRequest(body.Body):
+    site: str
+    service: str
+    start: str
+    applicants: list[ApplicantIn]
+
+
+class Verify(body.Body):
+    verify: str
+
+
+class RescheduleRequest(body.Body):
+    verify: str
+    start: str
+
+
+class CheckInRequest(body.Body):
+    code: str | None = None
+    id_number: str | None = None
+    card: str | None = None
+
+
+class SlotOverride(body.Body):
+    date: str
+    capacity: int | None = None
+    open: str | None = None
+    close: str | None = None
+    note: str = ""
+
+
+class CalendarDay(body.Body):
+    date: str
+    kind: Literal["holiday", "workday"] | None = None
+    note: str = ""
+
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
@@ -84,7 +128,7 @@ async def book(request: Request) -> Response:
       422: {description: "invalid_input, invalid_id_number, invalid_phone, invalid_slot, slot_past,
         outside_horizon; the law (SPEC 5) under_marriage_age, not_man_and_woman, same_person, not_adult"}
     """
-    req = await body.decode(request, body.BookingRequest)
+    req = await body.decode(request, BookingRequest)
     if len(req.applicants) > 4:
         raise InvalidInput("申请人过多 / too many applicants")
     h = hall_of(request)
@@ -119,7 +163,7 @@ async def cancel(request: Request) -> Response:
       404: {description: appointment_not_found}
       409: {description: appointment_closed}
     """
-    req = await body.decode(request, body.Verify)
+    req = await body.decode(request, Verify)
     limit_lookups(request)
     h, code = hall_of(request), request.path_params["code"]
     return JSONResponse(await verified(h, code, lambda: h.store.write(ap.cancel, code, req.verify)))
@@ -135,7 +179,7 @@ async def reschedule(request: Request) -> Response:
       422: {description: "invalid_slot, slot_past, outside_horizon; the law on the new day (SPEC 5)
         under_marriage_age, not_adult"}
     """
-    req = await body.decode(request, body.RescheduleRequest)
+    req = await body.decode(request, RescheduleRequest)
     limit_lookups(request)
     start = parse_start(request, req.start)
     h, code = hall_of(request), request.path_params["code"]
@@ -154,7 +198,7 @@ async def check_in(request: Request) -> Response:
     """
     site_id = request.path_params["site"]
     who = await require(request, "kiosk", *STAFF, site=site_id)
-    req = await body.decode(request, body.CheckInRequest)
+    req = await body.decode(request, CheckInRequest)
     h = hall_of(request)
     limit_caller(request, who)
     id_number = req.id_number
@@ -212,7 +256,7 @@ async def set_override(request: Request) -> Response:
     """
     p = request.path_params
     who = await require(request, "supervisor", "admin", site=p["site"])
-    req = await body.decode(request, body.SlotOverride)
+    req = await body.decode(request, SlotOverride)
     day = parse_date(request, req.date)
     if req.capacity is not None and not 0 <= req.capacity <= 500:
         raise InvalidInput("capacity must be between 0 and 500", field="capacity")
@@ -243,7 +287,7 @@ async def set_calendar(request: Request) -> Response:
       200: {description: all overrides}
     """
     await require(request, "admin")
-    req = await body.decode(request, body.CalendarDay)
+    req = await body.decode(request, CalendarDay)
     day = parse_date(request, req.date)
 
     # opening hours and periods follow from the commit on (the store owns the schedule)

@@ -17,6 +17,12 @@ from web import body
 from web.deps import STAFF, can_see, hall_of, require
 from web.i18n import N_
 
+
+# -- request bodies ----------------------------------------------------------------------
+class Help(body.Body):
+    kiosk: str | None = None
+
+
 # The strings of static/js/help_desk.js, for every staff page that shows help requests.
 HELP_JS = {
     "help_alert": N_("%(kiosk)s asks for staff help"),
@@ -59,7 +65,7 @@ async def request_help(request: Request) -> Response:
     who = await require(request, "kiosk", *STAFF)
     if not can_see(who, site_id):
         raise Forbidden("无权为其他中心求助 / you may not ask for another center")
-    await body.decode(request, body.Help)
+    await body.decode(request, Help)
     hall = hall_of(request)
     kiosk = who.name if who.is_device else None
     found = hall.config.device(kiosk) if kiosk else None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -24,6 +24,35 @@ from web import body
 from web.deps import STAFF, hall_of, require, site_scope
 from web.guard.limits import client_address
 from web.live import kiosk_link
+
+
+# -- request bodies ----------------------------------------------------------------------
+class TicketRequest(body.Body):
+    service: str
+    id_number: str | None = None
+    card: str | None = None  # one-time token of an ID card read at this kiosk (web/live/kiosk_link.py)
+    priority: Literal["normal", "elderly", "disabled", "pregnant", "military"] = "normal"
+
+
+class Login(body.Body):
+    username: str
+    password: str
+
+
+class Transfer(body.Body):
+    service: str | None = None
+    counter: str | None = None
+    position: Literal["front", "arrival"] = "arrival"
+
+
+class Pause(body.Body):
+    reason: Literal["break", "meeting", "fault", "helping"]
+
+
+class Reinstate(body.Body):
+    number: str
+    position: Literal["front", "arrival"] = "arrival"
+
 
 schemas = SchemaGenerator({"openapi": "3.0.0", "info": {"title": "Hall queue and kiosk API", "version": "1"}})
 
@@ -97,7 +126,7 @@ async def issue_ticket(request: Request) -> Response:
     """
     site_id = request.path_params["site"]
     who = await require(request, "kiosk", *STAFF, site=site_id)
-    req = await body.decode(request, body.TicketRequest)
+    req = await body.decode(request, TicketRequest)
     h = hall_of(request)
     limit_caller(request, who)
     id_number = req.id_number
@@ -211,7 +240,7 @@ def counter_action(
     return endpoint
 
 
-def _transfer_args(t: body.Transfer) -> dict[str, Any]:
+def _transfer_args(t: Transfer) -> dict[str, Any]:
     return {"service": t.service, "to_counter": t.counter, "position": t.position}
 
 
@@ -233,7 +262,7 @@ async def token(request: Request) -> Response:
       200: {description: "{token, role, site, expires_at}"}
       401: {description: bad_credentials}
     """
-    req = await body.decode(request, body.Login)
+    req = await body.decode(request, Login)
     h = hall_of(request)
     h.limits.address(request, "login", h.config.limits.logins_per_address_per_minute)
     tok, who, expires = await h.login(req.username, req.password, client_address(request, h.config.limits))
@@ -327,18 +356,18 @@ routes = [
     Route("/counters/{counter}/no-show", counter_action(counters.no_show), methods=["POST"]),
     Route(
         "/counters/{counter}/transfer",
-        counter_action(counters.transfer, body.Transfer, _transfer_args),
+        counter_action(counters.transfer, Transfer, _transfer_args),
         methods=["POST"],
     ),
     Route(
         "/counters/{counter}/pause",
-        counter_action(counters.pause, body.Pause, lambda p: {"reason": p.reason}),
+        counter_action(counters.pause, Pause, lambda p: {"reason": p.reason}),
         methods=["POST"],
     ),
     Route("/counters/{counter}/resume", counter_action(counters.resume), methods=["POST"]),
     Route(
         "/counters/{counter}/reinstate",
-        counter_action(counters.reinstate, body.Reinstate, lambda r: {"number": r.number, "position": r.position}),
+        counter_action(counters.reinstate, Reinstate, lambda r: {"number": r.number, "position": r.position}),
         methods=["POST"],
     ),
     Route("/auth/token", token, methods=["POST"]),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 from starlette.requests import Request
@@ -33,6 +33,16 @@ from web.errors import ApiError
 from web.guard.auth import bearer
 from web.guard.guesses import verified
 from web.live.kiosks import IDENTITY_SECONDS, MAX_MESSAGE, PAGE_QUEUE, KioskLinks
+
+
+# -- request bodies ----------------------------------------------------------------------
+class PrintRequest(body.Body):
+    kind: Literal["guide", "appointment"]
+    service: str | None = None
+    matter: str | None = None
+    code: str | None = None
+    verify: str | None = None
+
 
 log = logging.getLogger("hall.kiosks")
 
@@ -82,7 +92,7 @@ async def print_slip(request: Request) -> Response:
     who = await require(request, "kiosk")
     if who.name != kiosk_id:
         raise ApiError(403, "forbidden", "只能在本机打印 / a kiosk prints only on its own printer")
-    req = await body.decode(request, body.PrintRequest)
+    req = await body.decode(request, PrintRequest)
     hall = hall_of(request)
     hall.limits.device(who.name)
     now = hall.clock.now()
