@@ -16,7 +16,9 @@ PRODUCT = ["core", "web", "cli", "voice", "printers", "kiosk", "counter", "proto
 MAX_LINES = 400
 MAX_MODULES = 16
 LONG_ALLOWED = {"core/store/schema.py"}  # the migrations: one list, in order
-SQL = re.compile(r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|BEGIN\s+IMMEDIATE)\b", re.I | re.S)
+SQL = re.compile(
+    r"\b(SELECT\s.+\sFROM|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|BEGIN\s+IMMEDIATE)\b", re.I | re.S
+)
 
 
 def modules() -> dict[str, Path]:
