@@ -4,6 +4,8 @@ only if it committed; event numbers stay gap-free per site, even with a second w
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,27 @@ def test_two_writers_on_one_file_keep_the_seq_gap_free(tmp_path: Path, config: C
         a.close()
         b.close()
     assert seqs == list(range(seqs[0], seqs[0] + 5))
+
+
+def test_a_cancelled_waiter_does_not_undo_the_work_or_stop_the_writer(store: Store) -> None:
+    """A websocket handler cancelled while its write is queued: the write is done all the
+    same (it may already be committed), and the next write is answered."""
+    release = threading.Event()
+
+    def slow(tx: Tx) -> int:
+        release.wait(5)
+        return emit(tx)
+
+    async def scenario() -> tuple[int, int]:
+        blocker = asyncio.create_task(store.write(slow))  # holds the writer
+        await asyncio.sleep(0.05)
+        waiter = asyncio.create_task(store.write(emit))  # queued behind it
+        await asyncio.sleep(0.05)
+        waiter.cancel()
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        return await blocker, await store.write(emit)
+
+    first, last = asyncio.run(scenario())
+    assert last == first + 2  # the cancelled one's event was still written, in order
