@@ -59,6 +59,10 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
         reg_token = store.write_sync(accounts.new_device_token, registry.kiosks[0].id) if registry else None
         # the 好差评 pad of counter 1 authorises with a display token of the site (docs/statistics.md)
         pad_token = store.write_sync(accounts.new_device_token, site.displays[0].id) if site.displays else None
+        # place kiosks (outside the centers): every one ready to open (docs/district.md)
+        place_tokens = {
+            k.id: store.write_sync(accounts.new_device_token, k.id) for p in config.places for k in p.kiosks
+        }
     finally:
         store.close()
     print(
@@ -79,6 +83,12 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
                     if registry and reg_token
                     else []
                 ),
+                *[
+                    f"  服务点 Place kiosk  {base}/kiosk/{k.id}#token={place_tokens[k.id]}   ({p.name})"
+                    for p in config.places
+                    for k in p.kiosks
+                ],
+                f"  全区 District    {base}/district",
                 f"  管理 Admin       {base}/admin   (appointments, devices, follow-ups from there)",
                 f"  实时大厅 Hall    {base}/admin/hall?site={site.id}",
                 f"  统计 Statistics  {base}/admin/stats?site={site.id}",
@@ -96,6 +106,7 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
         links[registry.kiosks[0].id] = f"#token={reg_token}"
     if pad_token:
         links[site.displays[0].id] = f"#token={pad_token}"
+    links.update({k: f"#token={t}" for k, t in place_tokens.items()})
     return clk, Demo(site.id, links=links)
 
 

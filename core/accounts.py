@@ -110,10 +110,16 @@ def revoke_token(tx: Tx, token: str) -> None:
     sql.delete_token(tx, token_hash(token))
 
 
-def new_device_token(tx: Tx, device: str) -> str:
-    """A new token for a kiosk or display of the config; the device's earlier token stops working."""
-    if tx.config.device(device) is None:
+def _known_device(r: Reader, device: str) -> None:
+    """:raises InvalidInput: neither a center's kiosk or display nor a place kiosk."""
+    if r.config.device(device) is None and r.config.place_kiosk(device) is None:
         raise InvalidInput(f"no kiosk or display {device!r} in the configuration")
+
+
+def new_device_token(tx: Tx, device: str) -> str:
+    """A new token for a kiosk (of a site or a place) or display of the config; the device's earlier
+    token stops working."""
+    _known_device(tx, device)
     token = secrets.token_urlsafe(32)
     sql.delete_device_tokens(tx, device)
     sql.insert_device_token(tx, token_hash(token), device, tx.now.timestamp())
@@ -122,19 +128,26 @@ def new_device_token(tx: Tx, device: str) -> str:
 
 def revoke_device(tx: Tx, device: str) -> bool:
     """End the device's token (it is refused until a new one is issued); whether it had one."""
-    if tx.config.device(device) is None:
-        raise InvalidInput(f"no kiosk or display {device!r} in the configuration")
+    _known_device(tx, device)
     return sql.delete_device_tokens(tx, device) > 0
 
 
 def principal(r: Reader, token: str) -> Principal | None:
-    """The staff member or device a bearer token belongs to, or None."""
+    """The staff member or device a bearer token belongs to, or None.
+
+    A place kiosk (outside the centers) is a ``kiosk`` of no site: ``can_see`` gives it no center.
+    """
     h = token_hash(token)
     row = sql.token_user(r, h, r.now.timestamp())
     if row is not None:
         return Principal(row["username"], row["role"], row["site"])
     device = sql.device_for_token(r, h)
-    found = r.config.device(device) if device else None
+    if device is None:
+        return None
+    at_place = r.config.place_kiosk(device)
+    if at_place is not None:
+        return Principal(at_place[1].id, "kiosk", None)
+    found = r.config.device(device)
     if found is None:
         return None
     site, kind, dev = found

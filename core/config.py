@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -116,6 +117,27 @@ class Site(Struct, frozen=True, kw_only=True):
     displays: list[Device] = []
 
 
+class Place(Struct, frozen=True, kw_only=True):
+    """A self-service point outside the centers (SPEC 6b): a mall, a neighbourhood station, a lobby.
+
+    Its kiosks belong to no site: they show the district, book at any site, print guides and take
+    remote tickets; they never take a normal ticket or check in at a center (docs/district.md).
+    """
+
+    id: str
+    name: str
+    name_en: str = ""
+    address: str = ""
+    address_en: str = ""
+    # "24h", or seven open/close pairs, Monday to Sunday (local time).
+    hours: Literal["24h"] | list[Hours] = "24h"
+    lat: Annotated[float, msgspec.Meta(ge=-90, le=90)] | None = None
+    lon: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
+    # Where a resident is answered when no staff is near (the place kiosk's help).
+    hotline: str = "12345"
+    kiosks: list[Device] = []
+
+
 class SpecialDate(Struct, frozen=True, kw_only=True):
     """A popular date (5月20日, 七夕, 2月14日): longer hours and more places at some sites."""
 
@@ -187,6 +209,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True
     policy: Policy = Policy()
     services: list[Service]
     sites: list[Site]
+    places: list[Place] = []
     special_dates: list[SpecialDate] = []
     limits: Limits = Limits()
 
@@ -210,8 +233,15 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True
         return self._idx.special.get((site_id, day))
 
     def device(self, device_id: str) -> tuple[Site, str, Device] | None:
-        """The site, kind (``kiosk`` or ``display``) and device for an id."""
+        """The site, kind (``kiosk`` or ``display``) and device for an id (a center's devices only)."""
         return self._idx.devices.get(device_id)
+
+    def place(self, place_id: str) -> Place | None:
+        return self._idx.places.get(place_id)
+
+    def place_kiosk(self, device_id: str) -> tuple[Place, Device] | None:
+        """The place and kiosk for the id of a kiosk outside the centers (None for a center's device)."""
+        return self._idx.place_kiosks.get(device_id)
 
 
 class _Index:
@@ -226,6 +256,8 @@ class _Index:
                 self.devices[d.id] = (s, "kiosk", d)
             for d in s.displays:
                 self.devices[d.id] = (s, "display", d)
+        self.places = {p.id: p for p in cfg.places}
+        self.place_kiosks = {d.id: (p, d) for p in cfg.places for d in p.kiosks}
 
 
 def _check(cfg: Config) -> None:
@@ -300,6 +332,30 @@ def _check(cfg: Config) -> None:
         for key in ("kiosks", "displays"):
             for j, dev in enumerate(getattr(site, key)):
                 unique(dev.id, f"{path}.{key}[{j}]")
+    _check_places(cfg, unique)
+
+
+def _check_places(cfg: Config, unique: Callable[[str, str], None]) -> None:
+    """Place ids and their kiosks' ids are unique across sites and places (a kiosk id names one device)."""
+    for i, place in enumerate(cfg.places):
+        path = f"$.places[{i}]"
+        if not _SLUG.match(place.id):
+            raise ConfigError(f"{path}.id: {place.id!r} is not a lowercase slug")
+        unique(place.id, path)
+        if isinstance(place.hours, list):
+            if len(place.hours) != 7:
+                raise ConfigError(f'{path}.hours: "24h" or seven {{open, close}}, Monday to Sunday')
+            for j, hours in enumerate(place.hours):
+                for field in ("open", "close"):
+                    value = getattr(hours, field)
+                    if not _HHMM.match(value):
+                        raise ConfigError(f"{path}.hours[{j}].{field}: {value!r} is not HH:MM")
+                if hours.open >= hours.close:
+                    raise ConfigError(f"{path}.hours[{j}]: opens at or after it closes")
+        if not place.kiosks:
+            raise ConfigError(f"{path}.kiosks: a place needs at least one kiosk")
+        for j, dev in enumerate(place.kiosks):
+            unique(dev.id, f"{path}.kiosks[{j}]")
 
 
 def _check_special_dates(cfg: Config) -> None:

@@ -72,6 +72,10 @@ def parse_health(message: dict[str, Any]) -> Health:
 
 
 def _site_and_kind(c: Tx | Reader, device: str) -> tuple[str, str]:
+    """The site (a place kiosk's place: ids are unique across both) and kind a device's status is kept under."""
+    at_place = c.config.place_kiosk(device)
+    if at_place is not None:
+        return at_place[0].id, "kiosk"
     found = c.config.device(device)
     if found is None:
         raise InvalidInput(f"unknown device {device!r}")
@@ -178,13 +182,14 @@ def _device_view(
     }
 
 
-def overview(r: Reader, site_ids: list[str]) -> list[dict[str, Any]]:
-    """Every kiosk and display of these sites with its last heartbeat and today's print jobs."""
+def overview(r: Reader, site_ids: list[str], places: bool = False) -> list[dict[str, Any]]:
+    """Every kiosk and display of these sites with its last heartbeat and today's print jobs; with
+    ``places``, then every place's kiosks, a group per place (``place: true``)."""
     start = dt.datetime.combine(local_day(r.now), dt.time(), tzinfo=r.now.tzinfo).timestamp()
     rows = sql.statuses(r)
     jobs = sql.jobs_per_device(r, start)
     issued = accounts_sql.device_token_issued(r)
-    out = []
+    out: list[dict[str, Any]] = []
     for site_id in site_ids:
         site = r.config.site(site_id)
         if site is None:
@@ -194,7 +199,13 @@ def overview(r: Reader, site_ids: list[str]) -> list[dict[str, Any]]:
             for kind, devs in (("kiosk", site.kiosks), ("display", site.displays))
             for d in devs
         ]
-        out.append({"id": site.id, "name": site.name, "name_en": site.name_en, "devices": devices})
+        out.append({"id": site.id, "name": site.name, "name_en": site.name_en, "place": False, "devices": devices})
+    for place in r.config.places if places else []:
+        kiosks = [
+            _device_view(r, d, "kiosk", rows.get(d.id), jobs.get(d.id, {}), issued.get(d.id)) for d in place.kiosks
+        ]
+        out.append({"id": place.id, "name": place.name, "name_en": place.name_en, "place": True,
+                    "address": place.address, "devices": kiosks})  # fmt: skip
     return out
 
 
@@ -258,19 +269,22 @@ def ticket_slip(now: dt.datetime, view: dict[str, Any], existing: bool = False) 
 def guide_slip(
     config: Config, now: dt.datetime, site_id: str, service_id: str, matter: str | None = None
 ) -> dict[str, Any]:
-    """The service guide of a service (one matter, or all of them).
+    """The service guide of a service (one matter, or all of them). ``site_id`` is the kiosk's site, or
+    for a place kiosk its own id: it prints the guide of any service of the district.
 
     :raises InvalidInput: unknown service or matter.
     """
     site = config.site(site_id)
+    at_place = config.place_kiosk(site_id)
     service = config.service(service_id)
-    if site is None or service is None or service_id not in site.services:
+    offered = at_place is not None or (site is not None and service_id in site.services)
+    if service is None or not offered:
         raise InvalidInput(f"本中心没有该业务 / service {service_id!r} is not offered here", field="service")
     matters = [m for m in service.guide if matter in (None, m.name)]
     if not matters:
         raise InvalidInput(f"没有这个事项 / no matter {matter!r} in the guide of {service_id}", field="matter")
     return {
-        "site_name": site.name,
+        "site_name": at_place[0].name if at_place is not None else site.name if site is not None else "",
         "printed_at": now.isoformat(timespec="seconds"),
         "service_name": service.name,
         "matters": [{"name": m.name, "name_en": m.name_en, "documents": list(m.documents)} for m in matters],

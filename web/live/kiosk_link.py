@@ -97,7 +97,8 @@ async def print_slip(request: Request) -> Response:
     hall.limits.device(who.name)
     now = hall.clock.now()
     if req.kind == "guide":
-        slip = devices.guide_slip(hall.config, now, who.site or "", req.service or "", req.matter)
+        # a place kiosk (no site) prints the guide of any service: guide_slip knows it by its id
+        slip = devices.guide_slip(hall.config, now, who.site or who.name, req.service or "", req.matter)
     else:
         code = req.code or ""
         appointments_view = await verified(hall, code, lambda: _lookup_here(hall, who.site, code, req.verify or ""))
@@ -111,10 +112,10 @@ async def print_slip(request: Request) -> Response:
 
 
 async def _lookup_here(hall: Any, site: str | None, code: str, verify: str) -> dict[str, Any]:
-    """A booking of this kiosk's site; another site's booking is the same answer as a wrong
-    verification (no oracle), and counts as a miss against the code."""
+    """A booking of this kiosk's site (a place kiosk, of no site, books for all); another site's
+    booking is the same answer as a wrong verification (no oracle), and counts as a miss against the code."""
     found: dict[str, Any] = await hall.store.read(appointments.lookup, code, verify)
-    if found["site"] != site:
+    if site is not None and found["site"] != site:
         raise AppointmentNotFound("预约码或验证信息不正确 / no booking matches this code and verification")
     return found
 

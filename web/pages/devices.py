@@ -47,10 +47,16 @@ def _site_ids(request: Request, who: Staff) -> list[str]:
     return [wanted] if wanted in ids else ids
 
 
+def _places(request: Request, who: Staff) -> bool:
+    """Place kiosks (outside the centers, of no site) are the district's: shown to who sees every site,
+    on the page of all sites (not when one site is picked)."""
+    return district_wide(who) and not request.query_params.get("site")
+
+
 async def devices_page(request: Request) -> Response:
     who = await supervisor_page(request)
     hall = hall_of(request)
-    sites = await hall.store.read(devices.overview, _site_ids(request, who))
+    sites = await hall.store.read(devices.overview, _site_ids(request, who), _places(request, who))
     lang = i18n.lang_of(request)
     ctx = {"staff": who, "sites": sites, "l": labels(lang), "refresh": REFRESH_SECONDS,
            "all_sites": hall.config.sites if district_wide(who) else []}  # fmt: skip
@@ -61,7 +67,7 @@ async def devices_json(request: Request) -> Response:
     who = await staff(request)
     if who is None or who.role not in SUPERVISORS:
         return JSONResponse({"error": {"code": "forbidden", "message": "sign in as a supervisor"}}, status_code=403)
-    sites = await hall_of(request).store.read(devices.overview, _site_ids(request, who))
+    sites = await hall_of(request).store.read(devices.overview, _site_ids(request, who), _places(request, who))
     return JSONResponse({"sites": sites}, headers={"Cache-Control": "no-store"})
 
 

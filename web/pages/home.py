@@ -32,7 +32,8 @@ async def index(request: Request) -> Response:
     sites = [{"site": s, "summary": summaries[s.id]} for s in hall.config.sites]
     demo = getattr(request.app.state, "demo", None)
     links = demo.links if demo is not None else {}
-    return render(request, "index.html", {"sites": sites, "district": hall.config.district, "links": links})
+    ctx = {"sites": sites, "places": hall.config.places, "district": hall.config.district, "links": links}
+    return render(request, "index.html", ctx)
 
 
 DISPLAY_JS = {
