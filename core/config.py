@@ -201,6 +201,8 @@ class Policy(Struct, frozen=True, kw_only=True):
     booking_no_show: NoShowRule = NoShowRule()
     # Days after which personal data of closed tickets and appointments is purged.
     retention_days: int = 30
+    # "Your turn is near" (SPEC 6b): the phone page and the notifier at this many people ahead or fewer.
+    turn_near_ahead: Annotated[int, msgspec.Meta(ge=0, le=50)] = 3
 
 
 class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True):

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import threading
 from pathlib import Path
 from typing import Any, Protocol
 
 from core import identity
 from core.days.clock import Clock
+from core.errors import InvalidPhone
 from core.store import booking as sql
 from core.store.db import Reader, Tx
 
@@ -34,6 +36,25 @@ TEXTS = {
 }
 
 
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def sealed_phone(secret: bytes, phone: str) -> str:
+    """A mainland mobile number checked and sealed for the outbox (never stored in the clear).
+
+    :raises InvalidPhone: not a mainland mobile number.
+    """
+    digits = identity.digits(phone).replace(" ", "").replace("-", "")
+    if not _MOBILE.match(digits):
+        raise InvalidPhone("手机号无效 / not a mainland mobile number", field="phone")
+    return identity.seal(secret, digits)
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """``138****5678``: how a phone appears in a log."""
+    return None if not phone else phone[:3] + "****" + phone[-4:]
+
+
 class Sink(Protocol):
     def send(self, kind: str, phone: str | None, text: str) -> None:
         """Deliver one message; raise to have it retried later."""
@@ -49,7 +70,7 @@ class LogSink:
         self._lock = threading.Lock()
 
     def send(self, kind: str, phone: str | None, text: str) -> None:
-        masked = None if not phone else phone[:3] + "****" + phone[-4:]
+        masked = mask_phone(phone)
         line = json.dumps({"at": self.clock.now().isoformat(timespec="seconds"), "kind": kind,
                            "to": masked, "text": text}, ensure_ascii=False)  # fmt: skip
         with self._lock:

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from core import identity, store
+from core import identity, notify, store
 from core.config import Service, Site
 from core.days.hours import is_open, local_day
 from core.errors import (
@@ -20,6 +20,7 @@ from core.errors import (
 from core.model import Ticket
 from core.queue.calling import PRIORITIES, bonus_minutes
 from core.queue.views import public_ticket, ticket_view
+from core.store import booking as booking_sql
 from core.store.db import Reader, Tx
 
 SOURCES = frozenset({"kiosk", "counter", "appointment", "remote"})
@@ -56,13 +57,15 @@ def issue(
     id_number: str | None = None,
     device: str | None = None,
     due_ts: float | None = None,
+    phone: str | None = None,
 ) -> Issued:
-    """Take a number.
+    """Take a number; with ``phone``, its holder is told by SMS when their turn is near (core/notify.py).
 
     :raises SiteClosed: outside opening hours.
     :raises AppointmentOnly: walk-in asked for an appointment-only service.
     :raises DailyCapReached: the service gave out its tickets for today.
     :raises InvalidIdNumber: a bad ID number.
+    :raises InvalidPhone: a bad phone number.
     """
     site, service = site_and_service(tx, site_id, service_id)
     if source not in SOURCES:
@@ -75,6 +78,7 @@ def issue(
         raise SiteClosed("现在不在办公时间 / the center is closed now")
     if not service.walk_in and source != "appointment":
         raise AppointmentOnly("该业务仅限预约 / this service is by appointment only")
+    sealed_phone = notify.sealed_phone(tx.secret, phone) if phone else None
     id_hash = masked = None
     if id_number is not None:
         number = identity.normalize(id_number, local_day(tx.now))
@@ -111,6 +115,8 @@ def issue(
         device=device,
     )
     store.insert_ticket(tx, ticket, id_hash)
+    if sealed_phone is not None:
+        booking_sql.set_ticket_phone(tx, ticket.id, sealed_phone)
     data = {"ticket": public_ticket(tx, ticket), "waiting": store.waiting_counts(tx, site.id)}
     tx.emit(site.id, "ticket.issued", data, actor=actor, ticket=ticket.id)
     return Issued(ticket, existing=False)

@@ -184,18 +184,22 @@ def sweep(tx: Tx) -> int:
     return n
 
 
-def notify_turn_near(tx: Tx, site_id: str, service_id: str, ahead_at_most: int = 3) -> None:
-    """Tell booked residents whose ticket has at most ``ahead_at_most`` people ahead, once."""
+def notify_turn_near(tx: Tx, site_id: str, service_id: str, ahead_at_most: int | None = None) -> None:
+    """Tell those waiting with at most ``ahead_at_most`` people ahead (``policy.turn_near_ahead``)
+    that their turn is near, once per ticket (SPEC 6b): every applicant of a booked ticket, and
+    the holder of a walk-in or remote ticket taken with a phone."""
+    limit = tx.config.policy.turn_near_ahead if ahead_at_most is None else ahead_at_most
     rows = sql.waiting_not_told(tx, site_id, service_id, "turn.near")
     site = tx.config.site(site_id)
     for row in rows:
         t = queries.ticket(tx, row["id"])
         assert t is not None and site is not None
         ahead = queries.people_ahead(tx, t, tx.now.timestamp())
-        if ahead > ahead_at_most:
+        if ahead > limit:
             continue
         payload = {"site": site.name, "number": t.number, "ahead": ahead}
-        for p in sql.applicants(tx, row["appointment"]):
+        phones = [p["phone"] for p in sql.applicants(tx, row["appointment"])] if row["appointment"] else [row["phone"]]
+        for phone in phones:
             sql.enqueue(
                 tx,
                 "turn.near",
@@ -204,5 +208,5 @@ def notify_turn_near(tx: Tx, site_id: str, service_id: str, ahead_at_most: int =
                 tx.now.timestamp(),
                 ticket=t.id,
                 appointment=row["appointment"],
-                phone=p["phone"],
+                phone=phone,
             )

@@ -105,15 +105,22 @@ def appointment_of_ticket(c: Conn, ticket_id: str) -> Any:
 
 
 def waiting_not_told(c: Conn, site: str, service: str, kind: str) -> list[Any]:
-    """Waiting tickets of appointments (``id``, ``appointment``) with no ``kind`` message queued yet."""
+    """Waiting tickets someone can be told about (``id``, ``appointment``, ``phone``: an appointment's,
+    or a walk-in's with a phone) with no ``kind`` message queued yet."""
     return list(
         c.execute(
-            "SELECT t.id, t.appointment FROM tickets t WHERE t.site = ? AND t.service = ? AND t.status = 'waiting' "
-            "AND t.appointment IS NOT NULL AND NOT EXISTS "
+            "SELECT t.id, t.appointment, t.phone FROM tickets t "
+            "WHERE t.site = ? AND t.service = ? AND t.status = 'waiting' "
+            "AND (t.appointment IS NOT NULL OR t.phone IS NOT NULL) AND NOT EXISTS "
             "(SELECT 1 FROM outbox o WHERE o.ticket = t.id AND o.kind = ?)",
             (site, service, kind),
         ).fetchall()
     )
+
+
+def set_ticket_phone(c: Conn, ticket_id: str, sealed_phone: str) -> None:
+    """The sealed phone a walk-in gave for notices (core/notify.py)."""
+    c.execute("UPDATE tickets SET phone = ? WHERE id = ?", (sealed_phone, ticket_id))
 
 
 def update_appointment(c: Conn, appointment_id: str, **fields: Any) -> None:
@@ -257,8 +264,9 @@ def purge_before(c: Conn, before_ts: float) -> int:
     """Drop personal data of tickets and appointments closed before ``before_ts``; the rows
     (and so the statistics) stay. Returns how many records were touched."""
     n = c.execute(
-        "UPDATE tickets SET id_hash = NULL, id_masked = NULL WHERE closed_ts < ? "
-        "AND status NOT IN ('waiting', 'called', 'serving') AND (id_hash IS NOT NULL OR id_masked IS NOT NULL)",
+        "UPDATE tickets SET id_hash = NULL, id_masked = NULL, phone = NULL WHERE closed_ts < ? "
+        "AND status NOT IN ('waiting', 'called', 'serving') "
+        "AND (id_hash IS NOT NULL OR id_masked IS NOT NULL OR phone IS NOT NULL)",
         (before_ts,),
     ).rowcount
     n += c.execute(

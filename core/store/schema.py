@@ -344,6 +344,21 @@ def m0007(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0009_ticket_phone")
+def m0009(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- a walk-in's phone for "your turn is near" (core/notify.py), sealed like an applicant's;
+        -- purged with the ticket's other personal data
+        ALTER TABLE tickets ADD COLUMN phone TEXT;
+        -- the tickets "your turn is near" may still be sent for (core/registry/visits.py)
+        CREATE INDEX tickets_to_tell ON tickets (site, service)
+            WHERE status = 'waiting' AND (appointment IS NOT NULL OR phone IS NOT NULL);
+        CREATE INDEX outbox_ticket ON outbox (ticket, kind) WHERE ticket IS NOT NULL;
+        """
+    )
+
+
 def migrate(path: str | Path) -> None:
     """Apply pending migrations; WAL mode is set once for the file."""
     db = sqlite_utils.Database(path)

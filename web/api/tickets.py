@@ -32,6 +32,7 @@ class TicketRequest(body.Body):
     id_number: str | None = None
     card: str | None = None  # one-time token of an ID card read at this kiosk (web/live/kiosk_link.py)
     priority: Literal["normal", "elderly", "disabled", "pregnant", "military"] = "normal"
+    phone: str | None = None  # told by SMS when the turn is near (core/notify.py); sealed, never shown
 
 
 class Login(body.Body):
@@ -114,6 +115,7 @@ async def issue_ticket(request: Request) -> Response:
               id_number: {type: string, description: 18-character resident ID number}
               card: {type: string, description: "one-time token of a card read at this kiosk, not with id_number"}
               priority: {type: string, enum: [normal, elderly, disabled, pregnant, military]}
+              phone: {type: string, description: "mainland mobile: an SMS when the turn is near"}
     responses:
       201: {description: the new ticket}
       200: {description: the live ticket this identity already holds (existing true)}
@@ -122,7 +124,7 @@ async def issue_ticket(request: Request) -> Response:
       404: {description: unknown_site or unknown_service}
       409: {description: site_closed, appointment_only, daily_cap_reached}
       410: {description: card_expired}
-      422: {description: invalid_input, invalid_id_number}
+      422: {description: invalid_input, invalid_id_number, invalid_phone}
     """
     site_id = request.path_params["site"]
     who = await require(request, "kiosk", *STAFF, site=site_id)
@@ -145,6 +147,7 @@ async def issue_ticket(request: Request) -> Response:
         priority=req.priority,
         id_number=id_number,
         device=who.name if who.is_device else None,
+        phone=req.phone,
     )
     view["existing"] = issued.existing
     if req.card is not None:
