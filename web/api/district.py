@@ -6,7 +6,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from core import least_busy
 from core.district import district
+from core.errors import InvalidInput
 from web.deps import hall_of
 
 
@@ -19,15 +21,29 @@ async def district_now(request: Request) -> Response:
       open, else its next opening (null when it does not open in the next 60 days); ``remote`` is
       false until remote tickets exist. With ``near=<site>``, each site has ``distance_km``
       (straight line from that site's coordinates, null without coordinates) and the nearest
-      come first.
+      come first, and ``faster: {service: {site, name, name_en, distance_km, waiting,
+      estimated_wait_minutes, travel_minutes, saved_minutes}}`` names, per service of that site,
+      another open center that would be clearly faster counting the trip (docs/district.md, "The
+      least busy center"); with ``service`` and ``wait`` (minutes: a held ticket's wait), for that
+      service against that wait.
     parameters:
       - {name: near, in: query, required: false, schema: {type: string}}
+      - {name: service, in: query, required: false, schema: {type: string}}
+      - {name: wait, in: query, required: false, schema: {type: integer, minimum: 0}}
     responses:
       200: {description: the district}
       404: {description: unknown_site (near)}
+      422: {description: invalid_input (wait)}
     """
-    near = request.query_params.get("near") or None
-    return JSONResponse(await hall_of(request).store.read(district, near))
+    q = request.query_params
+    near = q.get("near") or None
+    wait = q.get("wait") or None
+    if wait is not None and not (wait.isascii() and wait.isdigit() and int(wait) <= 24 * 60):
+        raise InvalidInput("wait 须为分钟数 / wait must be a number of minutes", field="wait")
+    body = await hall_of(request).store.read(district, near)
+    if near is not None:
+        body = {**body, "faster": least_busy.hints(body, near, q.get("service") or None, int(wait) if wait else None)}
+    return JSONResponse(body)
 
 
 routes = [Route("/district", district_now)]
