@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
 import contextvars
 import json
 import logging
+import queue
 import re
 import secrets
 import time
+from logging.handlers import QueueHandler, QueueListener
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -24,7 +27,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "msg": record.getMessage(),
-            "request_id": request_id.get(),
+            "request_id": getattr(record, "request_id", None) or request_id.get(),
         }
         out.update(getattr(record, "fields", {}))
         if record.exc_info:
@@ -42,11 +45,24 @@ class NoQueryStrings(logging.Filter):
         return True
 
 
+class Enqueue(QueueHandler):
+    """Hands records to the log thread as they are: formatting them as JSON and writing them
+    happen there, off the event loop (a request's line cost it about 5 % of a ticket)."""
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        record.request_id = request_id.get()  # the request's context is this thread's, not the log thread's
+        return record
+
+
 def configure() -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     handler.addFilter(NoQueryStrings())
-    logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
+    listener = QueueListener(records, handler, respect_handler_level=True)
+    listener.start()
+    atexit.register(listener.stop)  # what is queued is written before the process ends
+    logging.basicConfig(level=logging.INFO, handlers=[Enqueue(records)], force=True)
     for name in ("uvicorn", "uvicorn.error"):
         logging.getLogger(name).handlers = []
         logging.getLogger(name).propagate = True
