@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import booking, callnext, connattack, day, fanout, tickets
+from bench import booking, callnext, connattack, day, district, fanout, tickets
 from bench.common import Table, emit
 
 ALL = {
@@ -23,6 +23,7 @@ ALL = {
     "fanout": fanout,
     "day": day,
     "connattack": connattack,
+    "district": district,
 }
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from typing import Any
 
+from core import store
 from core.config import Site
 from core.days.clock import TZ
 from core.days.hours import next_opening
@@ -63,6 +64,21 @@ def site_now(c: views.Ctx, site: Site) -> dict[str, Any]:
 
 
 def district(c: views.Ctx, near: str | None = None) -> dict[str, Any]:
+    """The district now, as ``_district`` computes it, kept for the rest of the hall-clock second
+    while no site's event log moves: kiosks, phones and the public page poll it, and it reads every
+    site's queues (bench/district.py). The memo is shared: a caller adds keys to a copy, never
+    changes its rows."""
+    moved = tuple(store.last_seq(c, s.id) for s in c.config.sites)
+    key = ("district", near, int(c.now.timestamp()), moved)
+    cached: dict[str, Any] | None = c.memo.get(key)
+    if cached is None:
+        if len(c.memo) > 1000:
+            c.memo.clear()
+        cached = c.memo[key] = _district(c, near)
+    return dict(cached)
+
+
+def _district(c: views.Ctx, near: str | None = None) -> dict[str, Any]:
     """``{at, sites}``; with ``near`` (a site id), sites carry ``distance_km`` and come nearest first.
 
     :raises UnknownSite: ``near`` is not a site.
