@@ -118,11 +118,7 @@ class Site(Struct, frozen=True, kw_only=True):
 
 
 class Place(Struct, frozen=True, kw_only=True):
-    """A self-service point outside the centers (SPEC 6b): a mall, a neighbourhood station, a lobby.
-
-    Its kiosks belong to no site: they show the district, book at any site, print guides and take
-    remote tickets; they never take a normal ticket or check in at a center (docs/district.md).
-    """
+    """A self-service point outside the centers (SPEC 6b, docs/district.md): its kiosks belong to no site."""
 
     id: str
     name: str
@@ -344,16 +340,14 @@ def _check_places(cfg: Config, unique: Callable[[str, str], None]) -> None:
         if not _SLUG.match(place.id):
             raise ConfigError(f"{path}.id: {place.id!r} is not a lowercase slug")
         unique(place.id, path)
-        if isinstance(place.hours, list):
-            if len(place.hours) != 7:
-                raise ConfigError(f'{path}.hours: "24h" or seven {{open, close}}, Monday to Sunday')
-            for j, hours in enumerate(place.hours):
-                for field in ("open", "close"):
-                    value = getattr(hours, field)
-                    if not _HHMM.match(value):
-                        raise ConfigError(f"{path}.hours[{j}].{field}: {value!r} is not HH:MM")
-                if hours.open >= hours.close:
-                    raise ConfigError(f"{path}.hours[{j}]: opens at or after it closes")
+        if isinstance(place.hours, list) and len(place.hours) != 7:
+            raise ConfigError(f'{path}.hours: "24h" or seven {{open, close}}, Monday to Sunday')
+        for j, hours in enumerate(place.hours if isinstance(place.hours, list) else []):
+            for field in ("open", "close"):
+                if not _HHMM.match(value := getattr(hours, field)):
+                    raise ConfigError(f"{path}.hours[{j}].{field}: {value!r} is not HH:MM")
+            if hours.open >= hours.close:
+                raise ConfigError(f"{path}.hours[{j}]: opens at or after it closes")
         if not place.kiosks:
             raise ConfigError(f"{path}.kiosks: a place needs at least one kiosk")
         for j, dev in enumerate(place.kiosks):

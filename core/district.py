@@ -2,7 +2,9 @@
 
 Public: waiting counts and estimates per service (the same ``views.services_view`` the site's own
 screens use) and opening times, never a ticket or a person. With ``near``, each site also gets its
-straight-line distance from that site's coordinates (no map service), nearest first.
+straight-line distance from that site's (or place kiosk's place's) coordinates (no map service),
+nearest first. ``next_opening`` says when the first center opens while none is open (a place kiosk at
+23:00: no number can be taken now).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import math
 from typing import Any
 
 from core import store
-from core.config import Site
+from core.config import Place, Site
 from core.days.clock import TZ
 from core.days.hours import next_opening
 from core.queue import views
@@ -20,8 +22,8 @@ from core.queue import views
 EARTH_KM = 6371.0
 
 
-def distance_km(a: Site, b: Site) -> float | None:
-    """Great-circle distance between two sites (haversine), or None when one has no coordinates."""
+def distance_km(a: Site | Place, b: Site | Place) -> float | None:
+    """Great-circle distance between two sites or places (haversine), or None when one has no coordinates."""
     if a.lat is None or a.lon is None or b.lat is None or b.lon is None:
         return None
     p1, p2 = math.radians(a.lat), math.radians(b.lat)
@@ -41,6 +43,11 @@ def _opens_at(site: Site, c: views.Ctx) -> str | None:
         return None
 
 
+def _remote(c: views.Ctx, service_id: str) -> bool:
+    """Whether the service takes remote tickets (SPEC 6b; ``remote`` in its config, default no)."""
+    return bool(getattr(c.config.service(service_id), "remote", False))
+
+
 def site_now(c: views.Ctx, site: Site) -> dict[str, Any]:
     """One site as the district sees it: open or when it opens, and each service's queue."""
     services = [
@@ -50,12 +57,16 @@ def site_now(c: views.Ctx, site: Site) -> dict[str, Any]:
             "name_en": s["name_en"],
             "waiting": s["waiting"],
             "estimated_wait_minutes": s["estimated_wait_minutes"],
-            "remote": False,  # remote tickets come with a later issue
+            "remote": _remote(c, s["id"]),
         }
         for s in views.services_view(c, site)
     ]
+    h = site.hours
+    weekend = None if h.weekend_closed else f"{h.weekend.open}-{h.weekend.close}"
     return {
         **views.site_summary(c, site),
+        "address": site.address,
+        "hours": {"weekday": f"{h.weekday.open}-{h.weekday.close}", "weekend": weekend},
         "opens_at": _opens_at(site, c),
         "lat": site.lat,
         "lon": site.lon,
@@ -79,15 +90,19 @@ def district(c: views.Ctx, near: str | None = None) -> dict[str, Any]:
 
 
 def _district(c: views.Ctx, near: str | None = None) -> dict[str, Any]:
-    """``{at, sites}``; with ``near`` (a site id), sites carry ``distance_km`` and come nearest first.
+    """``{at, open_now, next_opening, sites}``; with ``near`` (a site or a place id), sites carry
+    ``distance_km`` and come nearest first. ``open_now``: some center is open; ``next_opening``: when
+    the first one opens, while none is.
 
-    :raises UnknownSite: ``near`` is not a site.
+    :raises UnknownSite: ``near`` is neither a site nor a place.
     """
     sites = [site_now(c, s) for s in c.config.sites]
     if near is not None:
-        here = views.site_or_raise(c, near)
+        here = c.config.place(near) or views.site_or_raise(c, near)
         for row, site in zip(sites, c.config.sites, strict=True):
             km = distance_km(here, site)
             row["distance_km"] = None if km is None else round(km, 1)
         sites.sort(key=lambda r: (r["distance_km"] is None, r["distance_km"] or 0.0))
-    return {"at": _stamp(c.now), "sites": sites}
+    open_now = any(r["open_now"] for r in sites)
+    opening = min((r["opens_at"] for r in sites if r["opens_at"] and not r["open_now"]), default=None)
+    return {"at": _stamp(c.now), "open_now": open_now, "next_opening": None if open_now else opening, "sites": sites}

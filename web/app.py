@@ -36,6 +36,7 @@ from web.guard.logs import AccessLog
 from web.live import kiosk_link, sites
 from web.pages import accounts, devices, holidays, home, kiosk, notices
 from web.pages import booking as booking_pages
+from web.pages import district as district_pages
 from web.pages import staff as staff_pages
 from web.pages import supervision as supervision_pages
 from web.render import Refused, refused
@@ -144,6 +145,7 @@ def create_app(
         *home.routes,
         *staff_pages.routes,
         *booking_pages.routes,
+        *district_pages.routes,
         *supervision_pages.routes,
     ]
     return Starlette(

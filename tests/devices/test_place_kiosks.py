@@ -5,12 +5,14 @@ and health as at a center, and their own group on /admin/devices."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from starlette.testclient import TestClient
 
 from core import accounts
 from core.config import Config, parse
+from core.days.clock import ManualClock
 from core.errors import ConfigError, InvalidInput
 from tests.conftest import Hall
 from tests.supervision.test_config import MINIMAL
@@ -135,3 +137,63 @@ def test_a_place_kiosk_prints_any_services_guide(client: TestClient, hall: Hall)
     assert r.status_code == 409 and r.json()["error"]["reason"] == "agent_offline", r.text
     r = client.post("/api/v1/kiosks/wanda-k1/print", json={"kind": "guide", "service": "nope"}, headers=place)
     assert r.status_code == 422
+
+
+def test_the_place_kiosk_page_is_the_districts(client: TestClient) -> None:
+    html = client.get("/kiosk/wanda-k1").text
+    assert 'data-place="wanda"' in html and 'data-centers="open"' in html
+    assert "宝山万达广场自助服务点" in html and "此处无工作人员。需要帮助请拨打 12345" in html  # no staff: the hotline
+    for tile in ("remote-start", "centers-start", "book-start", "guide-start", "elder-start"):
+        assert f'id="{tile}"' in html
+    assert re.search(r'<p id="centers-closed" class="closed-note" role="status" hidden', html)
+    assert 'href="/book"' in html and 'href="/book/manage"' in html
+    assert 'id="screen-services"' not in html and 'id="help"' not in html  # no normal number, no staff to call
+    en = client.get("/kiosk/wanda-k1?lang=en").text
+    assert "No staff here. Need help? Call 12345" in en
+    assert client.get("/kiosk/nowhere-k9").status_code == 404
+
+
+def test_at_23_the_place_kiosk_says_no_number_can_be_taken(client: TestClient, clock: ManualClock) -> None:
+    clock.advance(hours=13, minutes=30)  # Wednesday 23:00
+    html = client.get("/kiosk/tonghe-k1").text
+    assert 'data-centers="closed"' in html
+    assert "各中心现在都已下班，08:30 开门。现在不能取号。" in html
+    assert "您仍可预约办事时间，或查看、打印办事指南。" in html
+    assert re.search(r'id="remote-start" class="start-tile remote-tile" hidden', html)
+    assert re.search(r'id="book-start" class="start-tile book-tile">', html)  # booking and guides stay
+    assert re.search(r'id="guide-start" class="start-tile guide-tile">', html)
+    body = client.get("/api/v1/district?near=tonghe").json()
+    assert body["open_now"] is False and body["next_opening"] == "2026-05-14T08:30:00+08:00"
+
+
+def test_the_district_near_a_place_is_nearest_first(client: TestClient) -> None:
+    body = client.get("/api/v1/district?near=wanda").json()
+    km = [s["distance_km"] for s in body["sites"]]
+    assert km == sorted(km) and body["sites"][0]["id"] == "zhangmiao"
+    assert body["open_now"] is True and body["next_opening"] is None
+    youyi = next(s for s in body["sites"] if s["id"] == "youyi")
+    assert youyi["address"] and youyi["hours"] == {"weekday": "08:30-16:30", "weekend": "08:30-11:30"}
+    assert client.get("/api/v1/district?near=nowhere").status_code == 404
+
+
+def test_the_district_page_for_phones(client: TestClient, clock: ManualClock) -> None:
+    html = client.get("/district").text
+    assert html.count('class="district-site') == 17 and "各中心实时排队" in html
+    assert 'id="centers-closed" class="closed-note" role="status" hidden' in html
+    near = client.get("/district?near=wanda").text
+    assert near.index('data-site="zhangmiao"') < near.index('data-site="registry"')
+    assert '<option value="wanda" selected>' in near
+    assert client.get("/district?near=<script>").status_code == 200  # an unknown place is ignored
+    assert "All centers now" in client.get("/district?lang=en").text
+    clock.advance(hours=13, minutes=30)
+    late = client.get("/district?lang=zh").text
+    assert 'data-centers="closed"' in late and "08:30 开门" in late
+
+
+def test_booking_pages_at_a_place_kiosk_are_kiosk_sized_with_a_way_back(client: TestClient) -> None:
+    assert "booking-kiosk" not in client.get("/book").text  # a phone: as ever
+    client.cookies.set("hall_kiosk", "wanda-k1", path="/book")
+    for path in ("/book", "/book/manage"):
+        html = client.get(path).text
+        assert "page booking booking-kiosk" in html and 'href="/kiosk/wanda-k1"' in html
+        assert "js/place/booking.js" in html

@@ -16,12 +16,14 @@ async def district_now(request: Request) -> Response:
     """
     summary: Every center now, with its opening and each service's waiting and estimated wait
     description: >
-      ``{at, sites: [{id, name, name_en, kind, open_now, opens_at, lat, lon, services: [{id, name,
-      name_en, waiting, estimated_wait_minutes, remote}]}]}``. ``opens_at`` is now when the site is
-      open, else its next opening (null when it does not open in the next 60 days); ``remote`` is
-      false until remote tickets exist. With ``near=<site>``, each site has ``distance_km``
-      (straight line from that site's coordinates, null without coordinates) and the nearest
-      come first, and ``faster: {service: {site, name, name_en, distance_km, waiting,
+      ``{at, open_now, next_opening, sites: [{id, name, name_en, kind, open_now, opens_at, address,
+      hours: {weekday, weekend}, lat, lon, services: [{id, name, name_en, waiting,
+      estimated_wait_minutes, remote}]}]}``. ``opens_at`` is now when the site is open, else its
+      next opening (null when it does not open in the next 60 days); ``remote``: the service takes
+      remote tickets. ``open_now``: some center is open; ``next_opening``: while none is, when the
+      first opens. With ``near=<site or place>``, each site has ``distance_km`` (straight line from
+      that site's or place's coordinates, null without coordinates) and the nearest come first,
+      and ``faster: {service: {site, name, name_en, distance_km, waiting,
       estimated_wait_minutes, travel_minutes, saved_minutes}}`` names, per service of that site,
       another open center that would be clearly faster counting the trip (docs/district.md, "The
       least busy center"); with ``service`` and ``wait`` (minutes: a held ticket's wait), for that

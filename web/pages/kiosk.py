@@ -4,13 +4,16 @@ sentence comes with the page as the text it shows (``web.pages.guide``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from core.config import Config, Site
+from core.config import Config, Device, Place, Site
+from core.days.clock import TZ
+from core.district import district
 from core.queue import views
 from core.registry.appointments import CODE_ALPHABET
 from web import i18n
@@ -56,6 +59,7 @@ KIOSK_JS = {
     # nearby centers and the service guide on screen
     "km": N_("%(km)s km"),
     "nearby_none": N_("No other center offering this service is open now."),
+    "faster_nearby": N_("%(service)s: less waiting at %(site)s, %(km)s km away: %(n)s waiting, about %(wait)s min"),
     "opens_at": N_("Opens %(time)s"),
     "guide_empty": N_("No documents are listed for this service yet."),
     "matter_of": N_("Item %(i)s of %(n)s"),
@@ -72,10 +76,78 @@ def service_guides(config: Config, site: Site) -> dict[str, list[dict[str, Any]]
     return out
 
 
+_SHARED = (
+    "waiting_n wait_about appointment_only km nearby_none opens_at guide_empty matter_of no_token id_invalid id_needed"
+)
+PLACE_JS = {key: KIOSK_JS[key] for key in _SHARED.split()} | {
+    "open_now": N_("Open"),
+    "closed_now": N_("Closed"),
+    "opens_at_day": N_("Opens %(day)s %(time)s"),
+    "tomorrow": N_("tomorrow"),
+    "no_remote_now": N_("All centers are closed now: they open at %(time)s. No number can be taken now."),
+    "remote_none": N_("No open center takes remote numbers for this service now."),
+    "remote_taken": N_("Your number at %(site)s"),
+    "remote_arrive_by": N_("Please check in at a kiosk of the center by %(time)s."),
+    "remote_existing": N_("You already hold a remote number today: here it is again."),
+    "remote_missing": N_("Remote numbers cannot be taken at this kiosk yet. Please try again later."),
+    "printing": N_("Printing your slip…"),
+    "print_failed": N_("The printer is not available: please note your number, or scan the QR code with your phone."),
+    "guide_printing": N_("Printing the service guide…"),
+    "guide_unavailable": N_("The printer is not available: the list is here on the screen."),
+    "total_waiting": N_("%(n)s waiting in all"),
+    "updated_at": N_("Updated %(time)s"),
+}
+
+
+def _hours_today(place: Place, now: dt.datetime) -> str | None:
+    """The place's hours today (``10:00-22:00``), or None when it is open 24 hours."""
+    if place.hours == "24h":
+        return None
+    h = place.hours[now.astimezone(TZ).weekday()]
+    return f"{h.open}-{h.close}"
+
+
+def _all_guides(config: Config) -> dict[str, list[dict[str, Any]]]:
+    """Every service's guide: a place kiosk serves the whole district."""
+    return {
+        s.id: [{"name": m.name, "name_en": m.name_en, "documents": list(m.documents)} for m in s.guide]
+        for s in config.services
+    }
+
+
+async def place_kiosk(request: Request, place: Place, device: Device) -> Response:
+    """A kiosk outside the centers (SPEC 6b): the district now, booking, guides, a remote number."""
+    hall = hall_of(request)
+    now = await hall.store.read(district, place.id)
+    services = [
+        {
+            "id": s.id,
+            "name": s.name,
+            "name_en": s.name_en,
+            "walk_in": s.walk_in,
+            "remote": bool(getattr(s, "remote", False)),
+        }
+        for s in hall.config.services
+    ]
+    ctx = {
+        "place": place,
+        "hours_today": _hours_today(place, hall.clock.now()),
+        "kiosk": device,
+        "district": now,
+        "services": services,
+        "guides": _all_guides(hall.config),
+        "guide_sentences": guide.sentences(i18n.lang_of(request)),
+    }
+    return render(request, "place.html", ctx, js=PLACE_JS)
+
+
 async def kiosk(request: Request) -> Response:
     i18n.shared_device(request)  # before anything reads the language
     hall = hall_of(request)
     kiosk_id = request.path_params["kiosk_id"]
+    at_place = hall.config.place_kiosk(kiosk_id)
+    if at_place is not None:
+        return await place_kiosk(request, *at_place)
     found = hall.config.device(kiosk_id)
     if found is None or found[1] != "kiosk":
         return error_page(request, 404, "没有这台自助机 / unknown kiosk")
