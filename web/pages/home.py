@@ -88,6 +88,10 @@ TICKET_JS = {
     ),
     "note_done": N_("Your visit is finished. Thank you!"),
     "list_sep": N_(", "),
+    "faster_elsewhere": N_(
+        "Another center may be faster: %(site)s, %(km)s km away, %(n)s waiting, about %(wait)s min "
+        "(the trip counted: about %(trip)s min). Your number here stays valid."
+    ),
 }
 
 
@@ -105,7 +109,8 @@ async def ticket(request: Request) -> Response:
     if view is None:
         return error_page(request, 404, "没有这张号票 / no such ticket")
     view.pop("id_masked", None)  # the phone link may be shared: no identity on it
-    return render(request, "ticket.html", {"ticket": view}, js=TICKET_JS)
+    near = hall.config.policy.turn_near_ahead  # "your turn is near" (docs/district.md)
+    return render(request, "ticket.html", {"ticket": view, "turn_near_ahead": near}, js=TICKET_JS)
 
 
 async def qr_svg(request: Request) -> Response:

@@ -3,6 +3,7 @@
 import { $, el } from "../lib/dom.js";
 import { api } from "../lib/api.js";
 import { LANG, t } from "../lib/i18n.js";
+import { nearbyHint } from "./nearby.js";
 
 export const serviceName = (s) => (LANG === "en" ? s.name_en || s.name : s.name);
 const serviceSub = (s) => (LANG === "en" ? s.name : s.name_en);
@@ -13,6 +14,7 @@ const serviceSub = (s) => (LANG === "en" ? s.name : s.name_en);
  */
 export function servicesScreen({ site, services, open, shell, timing, onChoose, onOpenChange }) {
   const state = { list: services || [], open, pageIndex: 0, picking: false };
+  const nearby = nearbyHint(site, serviceName);
 
   function button(s) {
     let meta;
@@ -88,6 +90,7 @@ export function servicesScreen({ site, services, open, shell, timing, onChoose, 
       state.list = detail.services;
       const wasOpen = state.open;
       state.open = detail.open_now;
+      if (state.open) nearby.refresh(state.list);
       if (shell.screen === "services" || shell.screen === "closed") {
         render();
         if (wasOpen !== state.open) onOpenChange();

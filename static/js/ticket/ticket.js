@@ -53,11 +53,49 @@ function render(tk) {
   $("#t-note").textContent = text;
   $("#t-note").hidden = !text;
   $("#t-hint").hidden = !["waiting", "called", "serving"].includes(tk.status);
+  turnNear(tk);
   if (tk.status === "called" && lastStatus !== initialKey && !lastStatus.startsWith("called") && navigator.vibrate) navigator.vibrate([300, 150, 300]);
   // Screen readers hear each change of status (the call itself is announced by #t-call).
   const key = `${tk.status}:${tk.requeued}`;
   if (key !== lastStatus && lastStatus !== initialKey && !call) $("#t-live").textContent = t("status_now", { status: t(statusKey(tk)) });
   lastStatus = key;
+}
+
+// -- your turn is near: said at N ahead or fewer (policy.turn_near_ahead), a buzz once per ticket
+function turnNear(tk) {
+  const box = $("#t-near");
+  const near = tk.status === "waiting" && tk.people_ahead <= Number(box.dataset.ahead);
+  box.hidden = !near;
+  if (!near) return;
+  const key = `hall.near.${ID}`;
+  try {
+    if (localStorage.getItem(key)) return;
+    localStorage.setItem(key, "1");
+  } catch { /* private mode: buzz once per page instead */ }
+  if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+}
+
+// -- the least busy center: another open one offering the service, clearly faster counting the trip
+// (GET /api/v1/district, core/least_busy.py); asked at most once a minute while waiting
+let fasterAsked = 0;
+
+async function faster(tk) {
+  const box = $("#t-faster");
+  if (tk.status !== "waiting" || tk.estimated_wait_minutes === null || tk.estimated_wait_minutes === undefined) {
+    box.hidden = true;
+    return;
+  }
+  if (Date.now() - fasterAsked < 60_000) return;
+  fasterAsked = Date.now();
+  try {
+    const q = new URLSearchParams({ near: tk.site, service: tk.service, wait: String(tk.estimated_wait_minutes) });
+    const hint = (await api("GET", `/api/v1/district?${q}`)).faster[tk.service];
+    box.hidden = !hint;
+    if (hint) {
+      box.textContent = t("faster_elsewhere", { site: LANG === "en" ? hint.name_en || hint.name : hint.name,
+        km: hint.distance_km, n: hint.waiting, wait: hint.estimated_wait_minutes, trip: hint.travel_minutes });
+    }
+  } catch { /* no hint this time */ }
 }
 
 // -- 好差评: once the ticket is done, the holder may rate the visit (once, nothing pre-selected)
@@ -121,6 +159,7 @@ async function refresh() {
   try {
     const tk = await api("GET", `/api/v1/tickets/${encodeURIComponent(ID)}`);
     render(tk);
+    faster(tk);
     $("#conn").textContent = "";
     if (tk.status === "done") showEvaluation();
     if (FINAL.has(tk.status)) {
@@ -134,6 +173,7 @@ async function refresh() {
 
 const refreshSoon = debounce(refresh, 500);
 render(initial);
+faster(initial);
 const feed = siteSocket(initial.site, {
   onSnapshot: refreshSoon,
   onEvent: refreshSoon,
