@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from bench import booking, callnext, connattack, day, district, fanout, tickets
-from bench.common import Table, emit
+from bench.common import Table, emit, holds
 
 ALL = {
     "tickets": tickets,
@@ -44,7 +44,7 @@ def main(argv: list[str]) -> int:
     print(f"\nload average (1 min) at start {load:.1f}, at end {os.getloadavg()[0]:.1f}: other work on the machine "
           "skews every figure")  # fmt: skip
     emit(table, started)
-    return 0 if all(r.holds is not False for r in table.rows) else 1
+    return 0 if holds(table) else 1
 
 
 if __name__ == "__main__":

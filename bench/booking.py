@@ -14,13 +14,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import CLOCK, Row, Table, emit, ms, percentile, phone, processes, server, start_at, valid_id_number
+from bench.common import (
+    CLOCK,
+    Row,
+    Table,
+    ms,
+    percentile,
+    phone,
+    processes,
+    run_alone,
+    server,
+    start_at,
+    valid_id_number,
+)
 
 SITE, SERVICE, SUPERVISOR = "registry", "reissue", "bench-supervisor"
 REQUESTS, PLACES, PROCS = 5_000, 200, 4
@@ -123,14 +132,5 @@ def measure(table: Table) -> None:
     )
 
 
-def main() -> int:
-    started = time.monotonic()
-    table = Table()
-    measure(table)
-    emit(table, started)
-    return 0
-
-
 if __name__ == "__main__":
-    os.chdir(Path(__file__).resolve().parent.parent)
-    sys.exit(main())
+    run_alone(measure)

@@ -10,14 +10,11 @@ client, subtracting nothing (loopback, keep-alive: what the clerk's screen waits
 
 from __future__ import annotations
 
-import os
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from bench import tickets
-from bench.common import Row, Table, emit, ms, percentile, processes, server, start_at, wait_until
+from bench.common import Row, Table, ms, percentile, processes, run_alone, server, start_at, wait_until
 
 SITE, COUNTER, CLERK = "wusong", "wusong-1", "bench-clerk"
 WAITING, CALLS = 10_000, 400
@@ -77,14 +74,5 @@ def measure(table: Table) -> None:
     )
 
 
-def main() -> int:
-    started = time.monotonic()
-    table = Table()
-    measure(table)
-    emit(table, started)
-    return 0
-
-
 if __name__ == "__main__":
-    os.chdir(Path(__file__).resolve().parent.parent)
-    sys.exit(main())
+    run_alone(measure)

@@ -218,3 +218,18 @@ def emit(table: Table, started: float) -> None:
     out = os.environ.get("BENCH_JSON")
     if out:
         Path(out).write_text(json.dumps(table.to_json(), ensure_ascii=False, indent=2))
+
+
+def holds(table: Table) -> bool:
+    """No row misses its target (rows without one do not count)."""
+    return all(r.holds is not False for r in table.rows)
+
+
+def run_alone(measure: Callable[[Table], None]) -> Table:
+    """``python -m bench.NAME``: one benchmark on its own, from the repository's root, its table printed."""
+    os.chdir(ROOT)
+    started = time.monotonic()
+    table = Table()
+    measure(table)
+    emit(table, started)
+    return table

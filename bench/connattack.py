@@ -20,11 +20,10 @@ import sys
 import time
 from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event as EventType
-from pathlib import Path
 
 from websockets.sync.client import connect
 
-from bench.common import Row, Server, Table, emit, ms, percentile, server
+from bench.common import Row, Server, Table, holds, ms, percentile, run_alone, server
 
 SITE, COUNTER, CLERK = "youyi", "youyi-1", "bench-clerk"
 SECONDS, SOCKETS, ATTACKER = 10.0, 1500, "127.0.0.2"
@@ -121,14 +120,5 @@ def measure(table: Table) -> None:
     )
 
 
-def main() -> int:
-    started = time.monotonic()
-    table = Table()
-    measure(table)
-    emit(table, started)
-    return 0 if all(r.holds is not False for r in table.rows) else 1
-
-
 if __name__ == "__main__":
-    os.chdir(Path(__file__).resolve().parent.parent)
-    sys.exit(main())
+    sys.exit(0 if holds(run_alone(measure)) else 1)

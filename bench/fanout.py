@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import ROOT, Row, Server, Table, emit, ms, percentile, server
+from bench.common import ROOT, Row, Server, Table, ms, percentile, run_alone, server
 from bench.harness import free_port
 from bench.listeners import Listeners
 
@@ -190,14 +188,5 @@ def measure(table: Table) -> None:
     )
 
 
-def main() -> int:
-    started = time.monotonic()
-    table = Table()
-    measure(table)
-    emit(table, started)
-    return 0
-
-
 if __name__ == "__main__":
-    os.chdir(Path(__file__).resolve().parent.parent)
-    sys.exit(main())
+    run_alone(measure)

@@ -11,20 +11,18 @@ commit, so it may beat one fsync per ticket.
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 from bench import load
-from bench.common import Row, Server, Table, emit, ms, percentile, processes, server, start_at
+from bench.common import Row, Server, Table, ms, percentile, processes, run_alone, server, start_at
 from core.store import schema
 
 SITE = "youyi"
@@ -177,14 +175,5 @@ def measure(table: Table) -> None:
     )
 
 
-def main() -> int:
-    started = time.monotonic()
-    table = Table()
-    measure(table)
-    emit(table, started)
-    return 0
-
-
 if __name__ == "__main__":
-    os.chdir(Path(__file__).resolve().parent.parent)
-    sys.exit(main())
+    run_alone(measure)

@@ -4,8 +4,10 @@ may be using at the same moment (each command is one short transaction)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from core import accounts
@@ -40,39 +42,37 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
-def offline_store(config: Config, db: str) -> Store:
-    return Store(db, config, clock.from_env(), load_secret(Path(db)))
+@contextlib.contextmanager
+def offline_store(config: Config, db: str) -> Iterator[Store]:
+    """The database as a command opens it beside a running server (its own connection and
+    writer), closed when the command is done."""
+    store = Store(db, config, clock.from_env(), load_secret(Path(db)))
+    try:
+        yield store
+    finally:
+        store.close()
 
 
 def user_add(config: Config, db: str, name: str, role: str, site: str | None) -> None:
     password = sys.stdin.readline().rstrip("\n")
     password_hash = accounts.hash_password(password)
-    store = offline_store(config, db)
-    try:
+    with offline_store(config, db) as store:
         store.write_sync(accounts.add_user, name, role, site, password_hash)
-    finally:
-        store.close()
     print(f"user {name} ({role}{', ' + site if site else ''}) saved")
 
 
 def user_disable(config: Config, db: str, name: str, disabled: bool) -> None:
-    store = offline_store(config, db)
-    try:
+    with offline_store(config, db) as store:
         store.write_sync(accounts.set_disabled, name, disabled)
-    finally:
-        store.close()
     print(f"user {name} {'disabled: its sessions and tokens have ended' if disabled else 'enabled'}")
 
 
 def device_token(config: Config, db: str, device_id: str, revoke: bool) -> None:
-    store = offline_store(config, db)
-    try:
+    with offline_store(config, db) as store:
         if revoke:
             had = store.write_sync(accounts.revoke_device, device_id)
         else:
             token = store.write_sync(accounts.new_device_token, device_id)
-    finally:
-        store.close()
     if revoke:
         print(f"token of {device_id} revoked" if had else f"{device_id} had no token")
     else:

@@ -34,22 +34,21 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
     site = next(s for s in config.sites if s.kind == "community")
     now = clk.now()
     notes = []
-    store = offline_store(config, db)
-    if not is_open(site, now, store.schedule):
-        start = next_opening(site, now, store.schedule)
-        clk = clock.SimulatedClock(start)
-        notes.append(f"现在 {site.name} 不在办公时间：演示时钟从下一次开门 {start:%Y-%m-%d %H:%M} 开始。")
-        notes.append(f"The real time is outside opening hours: the demo clock starts at {start:%Y-%m-%d %H:%M}.")
-    registry = next((s for s in config.sites if s.kind == "marriage" and s.kiosks), None)
-    users = [
-        (f"{site.id}-clerk1", "clerk", site.id),
-        (f"{site.id}-clerk2", "clerk", site.id),
-        (f"{site.id}-super", "supervisor", site.id),
-        *([(f"{registry.id}-clerk1", "clerk", registry.id)] if registry else []),
-        ("admin", "admin", None),
-    ]
-    lines = []
-    try:
+    with offline_store(config, db) as store:
+        if not is_open(site, now, store.schedule):
+            start = next_opening(site, now, store.schedule)
+            clk = clock.SimulatedClock(start)
+            notes.append(f"现在 {site.name} 不在办公时间：演示时钟从下一次开门 {start:%Y-%m-%d %H:%M} 开始。")
+            notes.append(f"The real time is outside opening hours: the demo clock starts at {start:%Y-%m-%d %H:%M}.")
+        registry = next((s for s in config.sites if s.kind == "marriage" and s.kiosks), None)
+        users = [
+            (f"{site.id}-clerk1", "clerk", site.id),
+            (f"{site.id}-clerk2", "clerk", site.id),
+            (f"{site.id}-super", "supervisor", site.id),
+            *([(f"{registry.id}-clerk1", "clerk", registry.id)] if registry else []),
+            ("admin", "admin", None),
+        ]
+        lines = []
         for name, role, sid in users:
             password = secrets.token_urlsafe(9)
             store.write_sync(accounts.add_user, name, role, sid, accounts.hash_password(password))
@@ -63,8 +62,6 @@ def prepare(config: Config, db: str, clk: clock.Clock, base: str) -> tuple[clock
         place_tokens = {
             k.id: store.write_sync(accounts.new_device_token, k.id) for p in config.places for k in p.kiosks
         }
-    finally:
-        store.close()
     print(
         "\n".join(
             [

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.cards import CardRead
-from kiosk.thread import DeviceThread
+from kiosk.thread import SerialDevice
 
 log = logging.getLogger("kiosk.idmodule")
 PREAMBLE = b"\xaa\xaa\xaa\x96\x69"
@@ -161,31 +161,19 @@ class IdModule:
         return parse_text(text)
 
 
-class IdModuleReader(DeviceThread):
+class IdModuleReader(SerialDevice):
     """Polls the module for cards; emits ``card`` when one is read and ``card_removed`` when
     the reader has been empty for a moment. Nothing is written to disk."""
 
     kind = "idmodule"
+    label = "ID card module"
 
     def __init__(self, device: str, baudrate: int = 115200, poll: float = 0.5, timeout: float = 1.0) -> None:
-        super().__init__()
-        self.device = device
-        self.baudrate = baudrate
+        super().__init__(device, baudrate, timeout)
         self.poll = poll
-        self.timeout = timeout
 
-    def _run(self, emit: Callable[[dict[str, Any]], None]) -> None:
-        import serial
-
-        while not self._stop.is_set():
-            try:
-                with serial.Serial(self.device, self.baudrate, timeout=self.timeout) as port:
-                    self._present = True
-                    self._poll(IdModule(port), emit)
-            except (OSError, serial.SerialException) as e:
-                log.info("ID card module at %s unavailable: %s", self.device, e)
-            self._present = False
-            self._stop.wait(2.0)
+    def _serve(self, port: Any, emit: Callable[[dict[str, Any]], None]) -> None:
+        self._poll(IdModule(port), emit)
 
     def _poll(self, module: IdModule, emit: Callable[[dict[str, Any]], None]) -> None:
         holding = False  # a card was read and has not been taken away yet: it is not read again

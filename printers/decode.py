@@ -1,7 +1,8 @@
 """A small ESC/POS decoder for the commands our slips use; anything else is an error.
 
-Turns printer bytes back into lines (text, size, alignment, bold), QR payloads, feeds and
-cuts, so tests assert what a resident would hold in their hand.
+Turns printer bytes back into the print operations of printers/ops.py (lines of text with
+their size, alignment and bold, QR codes, feeds) and cuts, so tests assert what a resident
+would hold in their hand.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from printers.ops import Align, Feed, Qr, Text
+
 ESC, FS, GS, DLE, LF = 0x1B, 0x1C, 0x1D, 0x10, 0x0A
-ALIGN = {0: "left", 1: "center", 2: "right", 48: "left", 49: "center", 50: "right"}
+ALIGN: dict[int, Align] = {0: "left", 1: "center", 2: "right", 48: "left", 49: "center", 50: "right"}
 
 
 class UnknownCommand(ValueError):
@@ -18,53 +21,34 @@ class UnknownCommand(ValueError):
 
 
 @dataclass(frozen=True)
-class Line:
-    text: str
-    width: int = 1
-    height: int = 1
-    align: str = "left"
-    bold: bool = False
-
-
-@dataclass(frozen=True)
-class QrCode:
-    data: str
-    size: int
-    align: str
-
-
-@dataclass(frozen=True)
-class Feed:
-    lines: int
-
-
-@dataclass(frozen=True)
 class Cut:
+    """``ops.Cut``, and whether the printer was told to leave a tab of paper (a partial cut)."""
+
     partial: bool
 
 
 @dataclass
 class Slip:
-    items: list[Line | QrCode | Feed | Cut] = field(default_factory=list)
+    items: list[Text | Qr | Feed | Cut] = field(default_factory=list)
     status_queries: int = 0
 
     @property
-    def lines(self) -> list[Line]:
-        return [i for i in self.items if isinstance(i, Line)]
+    def lines(self) -> list[Text]:
+        return [i for i in self.items if isinstance(i, Text)]
 
     @property
     def text(self) -> str:
         return "\n".join(line.text for line in self.lines)
 
     @property
-    def qr_codes(self) -> list[QrCode]:
-        return [i for i in self.items if isinstance(i, QrCode)]
+    def qr_codes(self) -> list[Qr]:
+        return [i for i in self.items if isinstance(i, Qr)]
 
     @property
     def cuts(self) -> int:
         return sum(isinstance(i, Cut) for i in self.items)
 
-    def line(self, contains: str) -> Line:
+    def line(self, contains: str) -> Text:
         found = [line for line in self.lines if contains in line.text]
         assert found, f"no line with {contains!r} in:\n{self.text}"
         return found[0]
@@ -74,6 +58,10 @@ def decode(data: bytes) -> Slip:
     """Decode ``data``; raises UnknownCommand on any byte or command we do not emit."""
     out = Slip()
     st: dict[str, Any] = {"width": 1, "height": 1, "align": "left", "bold": False, "chinese": False}
+
+    def line(s: str) -> Text:
+        return Text(s, int(st["width"]), int(st["height"]), st["align"], bool(st["bold"]))
+
     qr: dict[str, Any] = {"data": b"", "size": 3}
     text = bytearray()
     i = 0
@@ -84,7 +72,7 @@ def decode(data: bytes) -> Slip:
                 s = bytes(text).decode("gb18030")
             except UnicodeDecodeError as e:
                 raise UnknownCommand(f"not GB18030 text: {bytes(text)!r}") from e
-            out.items.append(Line(s, int(st["width"]), int(st["height"]), str(st["align"]), bool(st["bold"])))
+            out.items.append(line(s))
             text.clear()
 
     def need(n: int) -> bytes:
@@ -96,7 +84,7 @@ def decode(data: bytes) -> Slip:
         b = data[i]
         if b == LF:
             if not text:
-                out.items.append(Line("", int(st["width"]), int(st["height"]), str(st["align"]), bool(st["bold"])))
+                out.items.append(line(""))
             flush()
             i += 1
         elif b == ESC:
@@ -157,7 +145,7 @@ def decode(data: bytes) -> Slip:
                     qr["data"] = body[3:]
                 elif fn == ord("Q"):
                     flush()
-                    out.items.append(QrCode(bytes(qr["data"]).decode("utf-8"), int(qr["size"]), str(st["align"])))
+                    out.items.append(Qr(bytes(qr["data"]).decode("utf-8"), int(qr["size"]), st["align"]))
                 elif fn not in (ord("A"), ord("E")):
                     raise UnknownCommand(f"GS ( k fn {fn:#04x}")
                 i += 5 + size

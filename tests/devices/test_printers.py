@@ -9,7 +9,8 @@ import pytest
 
 from kiosk.sim.printer import SimPrinter
 from printers import device, layouts, render, slips
-from printers.decode import Line, QrCode, UnknownCommand, decode
+from printers.decode import UnknownCommand, decode
+from printers.ops import Qr, Text
 
 TICKET = {
     "site_name": "友谊路街道社区事务受理服务中心",
@@ -33,16 +34,16 @@ def printed(kind: str, data: dict[str, object], columns: int = 48, profile: str 
 
 def test_ticket_slip_lines_sizes_qr_and_cut() -> None:
     slip = printed("ticket", TICKET)
-    assert slip.lines[0] == Line("友谊路街道社区事务受理服务中心", 1, 1, "center", bold=True)
-    assert slip.line("A007") == Line("A007", 4, 4, "center", bold=True)
-    assert slip.line("综合受理") == Line("综合受理", 2, 2, "center", bold=False)
+    assert slip.lines[0] == Text("友谊路街道社区事务受理服务中心", 1, 1, "center", bold=True)
+    assert slip.line("A007") == Text("A007", 4, 4, "center", bold=True)
+    assert slip.line("综合受理") == Text("综合受理", 2, 2, "center", bold=False)
     assert slip.line("前面等候").text == "前面等候：3 人"
     assert slip.line("预计等候").text == "预计等候：约 12 分钟"
     assert slip.line("办理窗口").text == "办理窗口：1、2、3号窗口"
     assert slip.line("取号时间").text == "取号时间：2026-05-13 09:30"
     assert slip.line("证件号码").text == "证件号码：**************1239"
     assert slip.line("绿色通道").bold
-    assert slip.qr_codes == [QrCode("http://127.0.0.1:8000/t/Zq3xYw1", 6, "center")]
+    assert slip.qr_codes == [Qr("http://127.0.0.1:8000/t/Zq3xYw1", 6, "center")]
     assert slip.cuts == 1 and slip.items[-1].__class__.__name__ == "Cut"
     # the whole slip: nothing but masked identity, no full number or name
     assert "110105" not in slip.text

@@ -22,6 +22,12 @@ def applicants(*people: Any) -> list[dict[str, str]]:
     return [{"name": p.name, "id_number": p.id_number, "phone": p.phone} for p in people]
 
 
+def book_marriage(client: TestClient, hhmm: str) -> Any:
+    """HIM and HER book the marriage registration at ``hhmm`` on MONDAY."""
+    body = {"site": "registry", "service": "marriage", "start": f"{MONDAY}T{hhmm}:00+08:00"}
+    return client.post("/api/v1/appointments", json={**body, "applicants": applicants(HIM, HER)})
+
+
 def test_slots_book_lookup_cancel(client: TestClient) -> None:
     r = client.get(f"/api/v1/sites/registry/services/marriage/slots?date={MONDAY}")
     assert r.status_code == 200 and r.json()[0] == {
@@ -30,15 +36,7 @@ def test_slots_book_lookup_cancel(client: TestClient) -> None:
         "capacity": 3,
         "remaining": 3,
     }
-    r = client.post(
-        "/api/v1/appointments",
-        json={
-            "site": "registry",
-            "service": "marriage",
-            "start": f"{MONDAY}T09:00:00+08:00",
-            "applicants": applicants(HIM, HER),
-        },
-    )
+    r = book_marriage(client, "09:00")
     assert r.status_code == 201, r.text
     code = r.json()["code"]
     assert "110105199003071239" not in r.text and "13800138000" not in r.text
@@ -73,15 +71,7 @@ def test_booking_errors(client: TestClient) -> None:
 
 
 def test_check_in_at_the_kiosk(client: TestClient, hall: Hall, clock: ManualClock) -> None:
-    r = client.post(
-        "/api/v1/appointments",
-        json={
-            "site": "registry",
-            "service": "marriage",
-            "start": f"{MONDAY}T10:00:00+08:00",
-            "applicants": applicants(HIM, HER),
-        },
-    )
+    r = book_marriage(client, "10:00")
     code = r.json()["code"]
     clock.set(at(__import__("datetime").date(2026, 5, 18), "09:45"))
     kiosk = {"Authorization": f"Bearer {hall.device('registry-k1')}"}
@@ -102,15 +92,7 @@ def test_supervisor_override_and_day_view(client: TestClient, hall: Hall) -> Non
     )
     r = client.post("/api/v1/sites/registry/services/marriage/overrides", json=body, headers=sup)
     assert r.status_code == 200 and r.json()[0]["start"] == f"{MONDAY}T08:00:00+08:00" and r.json()[0]["capacity"] == 20
-    client.post(
-        "/api/v1/appointments",
-        json={
-            "site": "registry",
-            "service": "marriage",
-            "start": f"{MONDAY}T08:00:00+08:00",
-            "applicants": applicants(HIM, HER),
-        },
-    )
+    book_marriage(client, "08:00")
     day = client.get(f"/api/v1/sites/registry/appointments?date={MONDAY}", headers=clerk).json()
     assert day["services"]["marriage"]["booked"] == 1
 
