@@ -87,6 +87,10 @@ class Service(Struct, frozen=True, kw_only=True):
     requeue_after: int = 3
     guide: list[Matter] = []
     booking: Booking | None = None
+    # Remote tickets (SPEC 6b, docs/district.md): taken from a phone or a place kiosk for today, called only
+    # after check-in at the site, expired when not checked in within ``remote_arrive_within`` minutes.
+    remote: bool = False
+    remote_arrive_within: Annotated[int, msgspec.Meta(ge=5, le=240)] = 60
 
 
 class Counter(Struct, frozen=True, kw_only=True):

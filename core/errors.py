@@ -226,3 +226,21 @@ class HelpClosed(Conflict):
 
 class TooManyHelpRequests(Conflict):
     code = "too_many_help_requests"
+
+
+class RemoteClosed(Conflict):
+    """No remote ticket for this service now: it does not allow them, or too late to arrive before closing."""
+
+    code = "remote_closed"
+
+
+class RemoteHeld(Conflict):
+    """One live remote ticket per identity per day (any site)."""
+
+    code = "remote_held"
+
+
+class RemoteExpired(Conflict):
+    """A remote ticket not checked in within its time: gone."""
+
+    code = "remote_expired"

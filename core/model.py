@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from core.days.clock import TZ
 
 OPEN_STATUSES = ("waiting", "called", "serving")
-STATUSES = frozenset({*OPEN_STATUSES, "done", "no_show", "cancelled", "expired"})
+# "remote": taken from afar, holding its place in the queue until its holder checks in (core/queue/remote.py)
+STATUSES = frozenset({*OPEN_STATUSES, "remote", "done", "no_show", "cancelled", "expired"})
 PAUSE_REASONS = {
     "break": "休息 / break",
     "meeting": "会议 / meeting",

@@ -19,6 +19,7 @@ EventType = Literal[
     "ticket.cancelled",
     "ticket.expired",
     "ticket.reinstated",
+    "ticket.checked_in",  # a remote ticket's holder checked in at the site: now waiting, rank from issue
     "counter.updated",
     "help.requested",  # 帮办 (core/queue/help_requests.py): id, kiosk, status; who claimed: staff sockets only
     "help.claimed",

@@ -28,7 +28,7 @@ from core.registry import visits
 from core.store.secret import load_secret
 from core.supervision import evaluation
 from web import errors
-from web.api import booking, display, district, help, supervision, tickets, voice
+from web.api import booking, display, district, help, remote, supervision, tickets, voice
 from web.deps import Hall
 from web.guard import connections
 from web.guard.headers import SecurityHeaders
@@ -131,6 +131,7 @@ def create_app(
         *voice.routes,
         *display.routes,
         *district.routes,
+        *remote.routes,
     ]
     routes = [
         Mount("/api/v1", routes=api_routes),

@@ -4,7 +4,8 @@ Order: (a) transfers flagged "front", earliest transfer first; (b) appointments 
 has started, earliest slot first; (c) everyone else by effective arrival = arrival minus
 the priority class's bonus (the same as ordering by effective waiting time), then by
 arrival, then by the counter's service preference, then by number. The same inputs
-always give the same choice.
+always give the same choice. A remote ticket is a candidate only once checked in (the store
+offers ``waiting`` tickets only); its effective arrival is its issue time.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class Candidate:
     due_ts: float | None = None
     target_counter: str | None = None
     requeued: bool = False
+    source: str = ""
+    issued_ts: float | None = None  # a remote ticket ranks from issue, waits from check-in (arrived_ts)
 
 
 def bonus_minutes(priority: str, green_bonus: float) -> float:
@@ -90,6 +93,13 @@ def explain(c: Candidate, now: dt.datetime) -> str:
             f"绿色通道（{_GREEN_NAMES[c.priority].split(' / ')[0]}）：已等 {waited} 分钟，加 {extra} 分钟，"
             f"有效等候最久 / green channel ({_GREEN_NAMES[c.priority].split(' / ')[1]}): waited {waited} min "
             f"+ {extra} min bonus, longest effective wait"
+        )
+    if c.source == "remote" and c.issued_ts is not None:
+        taken = dt.datetime.fromtimestamp(c.issued_ts, TZ).strftime("%H:%M")
+        came = dt.datetime.fromtimestamp(c.arrived_ts, TZ).strftime("%H:%M")
+        return (
+            f"远程取号：{taken} 取号、{came} 签到，按取号时间排队 / remote ticket: taken {taken}, checked in {came}, "
+            "queued from the time it was taken"
         )
     if c.requeued:
         return f"过号重排：已等 {waited} 分钟 / missed call, requeued: waited {waited} min"

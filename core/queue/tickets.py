@@ -21,6 +21,7 @@ from core.model import Ticket
 from core.queue.calling import PRIORITIES, bonus_minutes
 from core.queue.views import public_ticket, ticket_view
 from core.store import booking as booking_sql
+from core.store import remote as remote_sql
 from core.store.db import Reader, Tx
 
 SOURCES = frozenset({"kiosk", "counter", "appointment", "remote"})
@@ -85,6 +86,8 @@ def issue(
         id_hash = identity.keyed_hash(tx.secret, number)
         masked = identity.mask(number)
         existing = store.live_ticket_for_identity(tx, site.id, service.id, id_hash)
+        if existing is not None and existing.status == "remote" and source != "remote":
+            existing = arrive(tx, existing, actor)  # its holder is here, asking for the same number
         if existing is not None:
             return Issued(existing, existing=True)
         if priority == "normal" and identity.age_on(number, local_day(tx.now)) >= tx.config.policy.green_age:
@@ -104,7 +107,7 @@ def issue(
         day=day,
         seq=seq,
         number=format_number(service.prefix, seq),
-        status="waiting",
+        status="remote" if source == "remote" else "waiting",  # remote: waits for its check-in
         source=source,
         priority=priority,
         issued_ts=now_ts,
@@ -120,6 +123,16 @@ def issue(
     data = {"ticket": public_ticket(tx, ticket), "waiting": store.waiting_counts(tx, site.id)}
     tx.emit(site.id, "ticket.issued", data, actor=actor, ticket=ticket.id)
     return Issued(ticket, existing=False)
+
+
+def arrive(tx: Tx, t: Ticket, actor: str) -> Ticket:
+    """A remote ticket's holder checked in at the site: waiting from now, in the place it held since issue."""
+    remote_sql.arrive(tx, t.id, tx.now.timestamp())
+    now = store.ticket(tx, t.id)
+    assert now is not None
+    data = {"ticket": public_ticket(tx, now), "waiting": store.waiting_counts(tx, now.site)}
+    tx.emit(now.site, "ticket.checked_in", data, actor=actor, ticket=now.id)
+    return now
 
 
 def issue_and_view(

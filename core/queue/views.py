@@ -18,6 +18,7 @@ from core.model import PAUSE_REASONS, CounterRow, Ticket, iso
 from core.queue import estimate
 from core.queue.calling import Candidate
 from core.store import notices as notices_sql
+from core.store import remote as remote_sql
 from core.store.queries import Conn
 
 
@@ -95,7 +96,9 @@ def _estimates(c: Ctx, site: Site) -> dict[str, estimate.Forecast]:
     counts = store.waiting_counts(c, site.id)
     if sum(counts.values()) > estimate.REPLAY_LIMIT:
         return estimate.fluid(counters, counts, cycle, now)
+    # remote tickets not checked in are replayed as if present: they hold their place (docs/district.md)
     waiting = store.waiting_list(c, site.id, None, limit=estimate.REPLAY_LIMIT)
+    waiting += remote_sql.not_arrived(c, site.id, estimate.REPLAY_LIMIT)
     candidates = [
         Candidate(t.id, t.number, t.service, t.priority, t.arrived_ts, t.rank_ts, bool(t.front), t.front_ts,
                   t.due_ts, t.target_counter, bool(t.requeued))
@@ -111,8 +114,15 @@ def wait_for(c: Ctx, site: Site, service: str, ahead: int) -> int | None:
     return None if forecast is None else forecast.wait_minutes(ahead, c.now.timestamp())
 
 
+def arrive_by(c: Ctx, t: Ticket) -> float:
+    """When a remote ticket expires unless its holder checked in (core/queue/remote.py)."""
+    service = c.config.service(t.service)
+    return t.issued_ts + (service.remote_arrive_within if service is not None else 60) * 60
+
+
 def ticket_view(c: Ctx, t: Ticket, base_url: str = "") -> dict[str, Any]:
-    """The ticket as its holder sees it (kiosk, phone page, API)."""
+    """The ticket as its holder sees it (kiosk, phone page, API). A remote ticket not checked in yet
+    (status ``remote``) has people ahead and an estimate like a waiting one, and ``arrive_by``."""
     site = site_or_raise(c, t.site)
     service = c.config.service(t.service)
     ahead = store.people_ahead(c, t, c.now.timestamp())
@@ -127,7 +137,10 @@ def ticket_view(c: Ctx, t: Ticket, base_url: str = "") -> dict[str, Any]:
         "status": t.status,
         "priority": t.priority,
         "people_ahead": ahead,
-        "estimated_wait_minutes": wait_for(c, site, t.service, ahead) if t.status == "waiting" else None,
+        "estimated_wait_minutes": wait_for(c, site, t.service, ahead) if t.status in ("waiting", "remote") else None,
+        "source": t.source,
+        "arrive_by": iso(arrive_by(c, t)) if t.source == "remote" else None,
+        "site_address": site.address,
         "issued_at": iso(t.issued_ts),
         "called_at": iso(t.called_ts),
         "recalls": t.recalls,
@@ -205,6 +218,7 @@ def services_view(c: Ctx, site: Site) -> list[dict[str, Any]]:
                 "name_en": s.name_en,
                 "walk_in": s.walk_in,
                 "real_name": s.real_name,
+                "remote": s.remote,
                 "waiting": waiting,
                 "estimated_wait_minutes": wait_for(c, site, sid, waiting),
                 "counters": [k.number for k in site.counters if sid in k.services],

@@ -12,7 +12,7 @@ from core import identity
 from core.days.clock import TZ
 from core.days.hours import local_day
 from core.errors import AppointmentClosed, AppointmentNotFound, InvalidInput, TooEarly, TooLate
-from core.queue import tickets
+from core.queue import remote, tickets
 from core.registry import divorce
 from core.registry.appointments import view
 from core.registry.slots import checkin_window
@@ -24,7 +24,7 @@ from core.store.db import Tx
 # -- check-in ------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class CheckIn:
-    appointment: dict[str, Any]
+    appointment: dict[str, Any] | None  # None: a remote ticket checked in (core/queue/remote.py)
     ticket: Any  # core.model.Ticket once every party is in, else None
     pending: tuple[str, ...] = ()  # masked IDs of the parties still to check in
 
@@ -35,10 +35,13 @@ def check_in(
     *,
     code: str | None = None,
     id_number: str | None = None,
+    ticket: str | None = None,
     actor: str = "kiosk",
     device: str | None = None,
 ) -> CheckIn:
-    """Check in by booking code (or the booking QR, which carries it) and/or an ID number.
+    """Check in by booking code (or the booking QR, which carries it) and/or an ID number, or a
+    remote ticket by its id (its QR). An ID number without a code checks in that identity's remote
+    ticket here today first, and its appointment when it holds none.
 
     Every party of a multi-party appointment checks in with their own ID (card or typed);
     the ticket is issued, with appointment priority, when the last one does.
@@ -47,10 +50,18 @@ def check_in(
     :raises TooLate: past the late margin (``walk_in`` says whether a walk-in ticket is possible).
     While a party is missing, the check-ins so far are kept and ``pending`` names who is left.
     """
+    if ticket:
+        if code or id_number:
+            raise InvalidInput("远程号签到只需票号 / give the ticket alone", field="ticket")
+        return CheckIn(None, remote.check_in(tx, site_id, ticket_id=ticket, actor=actor))
     if not code and not id_number:
         raise InvalidInput("请出示预约码或身份证 / give a booking code or an ID number")
     id_hash = identity.keyed_hash(tx.secret, identity.normalize(id_number, local_day(tx.now))) if id_number else None
     today = local_day(tx.now).isoformat()
+    if id_hash is not None and not code:
+        arrived = remote.check_in(tx, site_id, id_hash=id_hash, actor=actor)
+        if arrived is not None:
+            return CheckIn(None, arrived)
     if code:
         row = sql.appointment_by_code(tx, code.strip().upper())
         if row is None or row["site"] != site_id:
@@ -156,8 +167,9 @@ def withdraw_case(tx: Tx, case_id: str, clerk: str, clerk_site: str | None = Non
 
 def sweep(tx: Tx) -> int:
     """Appointments not checked in by the end of their window become no-shows; divorce cases
-    move from cooling-off to open and, past their window, are deemed withdrawn."""
-    n = 0
+    move from cooling-off to open and, past their window, are deemed withdrawn; remote tickets
+    not checked in within their time expire (core/queue/remote.py)."""
+    n = remote.expire_due(tx)
     for row in sql.overdue_booked(tx, tx.now.timestamp() - 15 * 60):
         service = tx.config.service(row["service"])
         late = service.booking.checkin_late_minutes if service and service.booking else 15

@@ -16,6 +16,7 @@ from core.days.clock import TZ
 from core.events import Event
 from core.model import CounterRow, Ticket
 from core.queue.calling import Candidate
+from core.store.remote import remote_ahead
 
 
 class Conn(Protocol):
@@ -115,7 +116,7 @@ def ticket_by_number(c: Conn, site: str, day: str, number: str) -> Ticket | None
 def live_ticket_for_identity(c: Conn, site: str, service: str, id_hash: str) -> Ticket | None:
     row = c.one(
         f"SELECT {TICKET_COLUMNS} FROM tickets WHERE site = ? AND service = ? AND id_hash = ? "
-        "AND status IN ('waiting', 'called', 'serving')",
+        "AND status IN ('remote', 'waiting', 'called', 'serving')",
         (site, service, id_hash),
     )
     return None if row is None else _ticket(row)
@@ -131,7 +132,10 @@ def update_ticket(c: Conn, ticket_id: str, **fields: Any) -> None:
 
 def candidates(c: Conn, site: str, services: Sequence[str], counter: str, now_ts: float) -> list[Candidate]:
     """The few waiting tickets that can be first for ``counter``: a handful of rows, not the queue."""
-    cols = "id, number, service, priority, arrived_ts, rank_ts, front, front_ts, due_ts, target_counter, requeued"
+    cols = (
+        "id, number, service, priority, arrived_ts, rank_ts, front, front_ts, due_ts, target_counter, requeued, "
+        "source, issued_ts"
+    )
     mine = (
         f"(target_counter IS NULL OR target_counter = ?) AND (service IN ({', '.join('?' * len(services))}) "
         "OR target_counter = ?)"
@@ -173,6 +177,8 @@ def candidates(c: Conn, site: str, services: Sequence[str], counter: str, now_ts
             due_ts=r["due_ts"],
             target_counter=r["target_counter"],
             requeued=bool(r["requeued"]),
+            source=r["source"],
+            issued_ts=r["issued_ts"],
         )
         for r in rows
     ]
@@ -183,9 +189,10 @@ def people_ahead(c: Conn, t: Ticket, now_ts: float, from_tail: bool | None = Non
 
     Urgent tickets (front transfers, due appointments) come first; among the rest, counts
     whichever side of ``t`` is shorter, as an index range: those before it for a ticket near
-    the head of the queue, or the waiting total minus those after it for a new ticket.
+    the head of the queue, or the waiting total minus those after it for a new ticket. Remote tickets
+    not checked in yet (status ``remote``) are ahead where their rank is, and ``t`` may be one.
     """
-    if t.status != "waiting":
+    if t.status not in ("waiting", "remote"):
         return 0
     front = c.one(
         "SELECT COUNT(*) FROM tickets INDEXED BY tickets_front WHERE site = ? AND status = 'waiting' AND front = 1 "
@@ -202,6 +209,7 @@ def people_ahead(c: Conn, t: Ticket, now_ts: float, from_tail: bool | None = Non
     if t.due_ts is not None and t.due_ts <= now_ts:
         return int(front) + int(due)
     plain = "front = 0 AND (due_ts IS NULL OR due_ts > ?)"
+    remote = remote_ahead(c, t)
     if from_tail is None:
         from_tail = now_ts - t.rank_ts < 600  # a new ticket: nearer the tail
     keys = (t.rank_ts, t.rank_ts, t.arrived_ts, t.arrived_ts, t.number)
@@ -212,7 +220,7 @@ def people_ahead(c: Conn, t: Ticket, now_ts: float, from_tail: bool | None = Non
             f"(arrived_ts = ? AND number < ?)) AND {plain}",
             (t.site, t.service, *keys, now_ts),
         )
-        return int(front) + int(due) + int(before[0])
+        return int(front) + int(due) + int(before[0]) + int(remote)
     total = c.one("SELECT waiting FROM queue_counts WHERE site = ? AND service = ?", (t.site, t.service))
     after = c.one(
         "SELECT COUNT(*) FROM tickets INDEXED BY tickets_waiting WHERE site = ? AND service = ? "
@@ -220,7 +228,8 @@ def people_ahead(c: Conn, t: Ticket, now_ts: float, from_tail: bool | None = Non
         f"(arrived_ts = ? AND number > ?)) AND {plain}",
         (t.site, t.service, *keys, now_ts),
     )
-    return max(0, int(total[0] if total else 0) - 1 - int(after[0]))
+    mine = 1 if t.status == "waiting" else 0  # a remote ticket is not in the waiting total
+    return max(0, int(total[0] if total else 0) - mine - int(after[0])) + int(remote)
 
 
 def rank_after(c: Conn, site: str, service: str, n: int) -> float | None:
@@ -234,7 +243,13 @@ def rank_after(c: Conn, site: str, service: str, n: int) -> float | None:
 
 
 def waiting_counts(c: Conn, site: str) -> dict[str, int]:
-    rows = c.execute("SELECT service, waiting FROM queue_counts WHERE site = ?", (site,)).fetchall()
+    """Per service: tickets waiting, with the remote ones not checked in yet (they hold their place)."""
+    rows = c.execute(
+        "SELECT service, SUM(n) FROM (SELECT service, waiting AS n FROM queue_counts WHERE site = ? UNION ALL "
+        "SELECT service, COUNT(*) FROM tickets INDEXED BY tickets_remote WHERE site = ? AND status = 'remote' "
+        "GROUP BY service) GROUP BY service",
+        (site, site),
+    ).fetchall()
     return {r[0]: int(r[1]) for r in rows}
 
 

@@ -344,6 +344,23 @@ def m0007(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0008_remote_tickets")
+def m0008_remote(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- remote tickets (core/queue/remote.py): status 'remote' until checked in at the site; they hold
+        -- their place (people ahead, waiting counts) and are never called before check-in
+        CREATE INDEX tickets_remote ON tickets (site, service, rank_ts, arrived_ts, number) WHERE status = 'remote';
+        DROP INDEX tickets_live_identity;
+        CREATE UNIQUE INDEX tickets_live_identity ON tickets (site, service, id_hash)
+            WHERE id_hash IS NOT NULL AND status IN ('remote', 'waiting', 'called', 'serving');
+        -- one live remote ticket per identity per day, at any site
+        CREATE UNIQUE INDEX tickets_remote_identity ON tickets (id_hash, day)
+            WHERE source = 'remote' AND id_hash IS NOT NULL AND status IN ('remote', 'waiting', 'called', 'serving');
+        """
+    )
+
+
 @migrations(name="0009_ticket_phone")
 def m0009(db: sqlite_utils.Database) -> None:
     db.executescript(

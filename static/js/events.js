@@ -12,6 +12,7 @@ export const EVENTS = Object.freeze({
   TICKET_CANCELLED: "ticket.cancelled",
   TICKET_EXPIRED: "ticket.expired",
   TICKET_REINSTATED: "ticket.reinstated",
+  TICKET_CHECKED_IN: "ticket.checked_in",
   COUNTER_UPDATED: "counter.updated",
   HELP_REQUESTED: "help.requested",
   HELP_CLAIMED: "help.claimed",

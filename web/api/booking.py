@@ -51,6 +51,7 @@ class CheckInRequest(body.Body):
     code: str | None = None
     id_number: str | None = None
     card: str | None = None
+    ticket: str | None = None  # a remote ticket's id (its QR): core/queue/remote.py
 
 
 class SlotOverride(body.Body):
@@ -188,12 +189,12 @@ async def reschedule(request: Request) -> Response:
 
 async def check_in(request: Request) -> Response:
     """
-    summary: Check in at a kiosk by booking code (or its QR) and/or ID number
+    summary: Check in at a kiosk by booking code (or its QR) and/or ID number, or a remote ticket (its id, or the ID)
     responses:
-      201: {description: "every party is in: {appointment, ticket}"}
+      201: {description: "every party is in: {appointment, ticket}; a remote ticket: the ticket, appointment null"}
       202: {description: "{appointment, pending}: another party must check in"}
       404: {description: appointment_not_found}
-      409: {description: too_early (come_back_at), too_late (walk_in), appointment_closed}
+      409: {description: too_early (come_back_at), too_late (walk_in), appointment_closed, remote_expired}
       410: {description: card_expired}
     """
     site_id = request.path_params["site"]
@@ -209,6 +210,7 @@ async def check_in(request: Request) -> Response:
         site_id,
         code=req.code,
         id_number=id_number,
+        ticket=req.ticket,
         actor=who.name,
         device=who.name if who.is_device else None,
     )
