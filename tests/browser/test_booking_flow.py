@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.browser.a11y import sign_in
 from tests.browser.conftest import PASSWORD
 from tests.live import LiveServer
 
@@ -101,11 +102,7 @@ def test_book_check_in_and_be_called_first(context: BrowserContext, tmp_path: Pa
     # The slot has started: the clerk at counter 5 (counselling first, then reissue, marriage)
     # gets the appointment before the walk-in who came earlier.
     live = start(servers, tmp_path, SLOT_STARTED)
-    clerk = context.new_page()
-    clerk.goto(f"{live.base}/counter")
-    clerk.locator("#username").fill("clerk-r")
-    clerk.locator("#password").fill(PASSWORD)
-    clerk.locator("button[type=submit]").click()
+    clerk = sign_in(context, live, "clerk-r")
     clerk.locator('a[href="/counter/registry-5"]').click()
     expect(clerk.locator("body")).to_have_attribute("data-state", "open")
     expect(clerk.locator("#queue")).to_contain_text(walk_in["number"])

@@ -7,7 +7,8 @@ import time
 
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import PASSWORD, Server
+from tests.browser.a11y import sign_in
+from tests.browser.conftest import Server
 
 NUMBER = re.compile(r"^A\d{3}$")
 
@@ -34,11 +35,7 @@ def test_kiosk_to_counter_to_display(context: BrowserContext, server: Server) ->
     expect(kiosk.locator("#r-qr")).to_have_attribute("src", re.compile(r"^/qr\.svg\?data=http"))
     assert kiosk.evaluate("localStorage.getItem('kiosk-token:youyi-k1')") == server.kiosk_tokens["youyi-k1"]
 
-    clerk = context.new_page()
-    clerk.goto(f"{server.base}/counter")
-    clerk.locator("#username").fill("clerk1")
-    clerk.locator("#password").fill(PASSWORD)
-    clerk.locator("button[type=submit]").click()
+    clerk = sign_in(context, server, "clerk1")
     clerk.locator('a[href="/counter/youyi-1"]').click()
     expect(clerk.locator("body")).to_have_attribute("data-state", "open")
     expect(clerk.locator("#queue")).to_contain_text(number)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
+from tests.browser.a11y import sign_in
 from tests.browser.conftest import CLOCK, PASSWORD, Server
 from tests.live import LiveServer
 
@@ -21,13 +22,8 @@ SITE = "zhangmiao"
 COUNTER = "zhangmiao-1"
 
 
-def sign_in(context: BrowserContext, server: Server, name: str, then: str) -> Page:
-    page = context.new_page()
-    page.goto(f"{server.base}/counter")
-    page.locator("#username").fill(name)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("button[type=submit]").click()
-    expect(page.locator(".who")).to_contain_text(name)
+def sign_in_to(context: BrowserContext, server: Server, name: str, then: str) -> Page:
+    page = sign_in(context, server, name)
     page.goto(f"{server.base}{then}")
     return page
 
@@ -53,7 +49,7 @@ def test_pad_rating_live_hall_statistics_and_csv(context: BrowserContext, own: S
     clerk = server.staff_token("clerk-z")
     server.api("POST", f"/api/v1/counters/{COUNTER}/open", {}, clerk)
 
-    hall = sign_in(context, server, "sup-z", f"/admin/hall?site={SITE}")
+    hall = sign_in_to(context, server, "sup-z", f"/admin/hall?site={SITE}")
     expect(hall.locator("body")).to_have_attribute("data-loaded", "1")
     expect(hall.locator(f'#counters tr[data-counter="{COUNTER}"]')).to_contain_text("clerk-z")
 
@@ -166,7 +162,7 @@ def test_long_waits_are_highlighted_and_help_requests_shown(context: BrowserCont
         server = Server(live, {})
         early = server.api("POST", "/api/v1/sites/youyi/tickets", {"service": "social"}, kiosk)["number"]
         time.sleep(4)  # four minutes of hall time (the page's own clock then runs at real speed)
-        hall = sign_in(context, server, "sup-y", "/admin/hall?site=youyi&threshold=3")
+        hall = sign_in_to(context, server, "sup-y", "/admin/hall?site=youyi&threshold=3")
         expect(hall.locator("body")).to_have_attribute("data-loaded", "1")
         late = server.api("POST", "/api/v1/sites/youyi/tickets", {"service": "social"}, kiosk)["number"]
         expect(hall.locator(f'#waiting tr[data-number="{late}"]')).to_have_count(1)

@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Route
 
 from core.config import Config, Service, Site
 from core.days import dates
-from core.days.hours import local_day
+from core.days.hours import is_open, local_day
 from core.errors import HallError
 from core.registry import appointments as ap
 from core.registry import overrides
@@ -180,6 +180,31 @@ async def book_home(request: Request) -> Response:
     return render(request, "book.html", {"sites": sites}, js=BOOKING_JS)
 
 
+def _remote_now(r: Reader) -> list[dict[str, Any]]:
+    """Open sites and their services that take remote tickets now (SPEC 6b: 现在取号)."""
+    out = []
+    for site in r.config.sites:
+        services = [s for s in r.config.services_of(site) if s.remote and s.walk_in]
+        if services and is_open(site, r.now, r.schedule):
+            offered = [{"id": s.id, "name": s.name, "name_en": s.name_en} for s in services]
+            out.append({"id": site.id, "name": site.name, "name_en": site.name_en or site.name,
+                        "address": site.address, "services": offered})  # fmt: skip
+    return out
+
+
+async def book_now(request: Request) -> Response:
+    """Take a number now for an open center (a remote ticket): js/booking/now.js, then the ticket page."""
+    sites = await hall_of(request).store.read(_remote_now)
+    return render(request, "book_now.html", {"sites": sites}, js=NOW_JS)
+
+
+NOW_JS = {
+    "now_need_id": N_("Please enter your ID number."),
+    "now_id_invalid": N_("This ID number is not valid. Please check it."),
+    "now_phone_invalid": N_("Please enter an 11-digit mobile number, or leave it empty."),
+}
+
+
 async def book_site(request: Request) -> Response:
     """Choose a service of the site, with its documents to bring."""
     config = hall_of(request).config
@@ -299,6 +324,7 @@ async def admin_appointments(request: Request) -> Response:
 routes: list[BaseRoute] = [
     Route("/book", book_home, name="book"),
     Route("/book/manage", book_manage, name="book_manage"),
+    Route("/book/now", book_now, name="book_now"),
     Route("/book/{site}", book_site, name="book_site"),
     Route("/book/{site}/{service}", book_service, name="book_service"),
     Route("/book/{site}/{service}/days.json", book_days, name="book_days"),

@@ -87,6 +87,15 @@ TICKET_JS = {
         "Your number was passed on to %(service)s and keeps its place by arrival. Please keep watching for your number."
     ),
     "note_done": N_("Your visit is finished. Thank you!"),
+    "status_remote": N_("Not checked in yet"),
+    "note_remote": N_(
+        "Your place in the queue is held from the time you took the number. Please come to %(address)s and check "
+        "in at a kiosk by %(time)s (ID card, ID number, or the QR code on this page); you are called only after "
+        "checking in. Not checked in by %(time)s, the number expires."
+    ),
+    "note_remote_expired": N_(
+        "This remote number has expired: it was not checked in by %(time)s. Please take a new number at the center."
+    ),
     "list_sep": N_(", "),
     "faster_elsewhere": N_(
         "Another center may be faster: %(site)s, %(km)s km away, %(n)s waiting, about %(wait)s min "

@@ -56,6 +56,7 @@ KIOSK_JS = {
     "ci_too_late": N_("The check-in time for this booking has passed. Please call a member of staff."),
     "ci_closed": N_("This booking is cancelled or already used. Please call a member of staff if this is wrong."),
     "ci_choose_service": N_("Please choose the service to take a normal number."),
+    "ci_remote_in": N_("Remote number %(number)s is checked in: it keeps its place from when it was taken."),
     # nearby centers and the service guide on screen
     "km": N_("%(km)s km"),
     "nearby_none": N_("No other center offering this service is open now."),

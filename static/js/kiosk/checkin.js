@@ -126,10 +126,10 @@ export function checkin(shell, card, next) {
     return body;
   }
 
-  async function submit() {
+  async function submit(given = null) {
     if (busy) return;
     problem("");
-    const body = request();
+    const body = given || request();
     if (!body) return;
     busy = true;
     $("#ci-submit").disabled = true;
@@ -137,7 +137,11 @@ export function checkin(shell, card, next) {
       const res = await next.send("check-in", body);
       if (body.card) card.clear();
       if (res.ticket === null && res.pending) showPending(res.appointment, res.pending);
-      else next.ticket(res);
+      else {
+        next.ticket(res);
+        // a remote ticket (docs/district.md): checked in, it waits in the place it held from issue
+        if (res.source === "remote") shell.message(t("ci_remote_in", { number: res.number }), "info");
+      }
     } catch (e) {
       if (e.code === "card_expired") card.clear();
       showError(e);
@@ -158,6 +162,8 @@ export function checkin(shell, card, next) {
   /** A booking code from the agent's scanner, or typed by a scanner in keyboard mode. */
   function scanned(text) {
     if (shell.screen !== "checkin") start();
+    const remote = /\/t\/([\w-]+)\s*$/.exec(text); // a remote ticket's QR: its phone link
+    if (remote) return submit({ ticket: remote[1] });
     setMode("code");
     $("#ci-code").value = text;
     submit();

@@ -23,6 +23,10 @@ function statusKey(tk) {
 function note(tk, service) {
   if (tk.status === "waiting" && tk.requeued) return t("note_requeued");
   if (tk.status === "waiting" && tk.transferred) return t("note_transferred", { service });
+  if (tk.status === "remote") return t("note_remote", { address: tk.site_address, time: (tk.arrive_by || "").slice(11, 16) });
+  if (tk.status === "expired" && tk.source === "remote" && !tk.called_at) {
+    return t("note_remote_expired", { time: (tk.arrive_by || "").slice(11, 16) });
+  }
   if (tk.status === "no_show") return t("note_no_show", { list: tk.counters.join(t("list_sep")) });
   if (["cancelled", "expired", "done"].includes(tk.status)) return t(`note_${tk.status}`);
   return "";
@@ -39,7 +43,8 @@ function render(tk) {
   $("#t-number").textContent = tk.number;
   $("#t-service").textContent = service;
   $("#t-status").textContent = t(statusKey(tk));
-  const waiting = tk.status === "waiting";
+  const waiting = tk.status === "waiting" || tk.status === "remote"; // a remote ticket holds its place: counted too
+  if ($("#t-qr")) $("#t-qr").hidden = tk.status !== "remote";
   $("#row-ahead").hidden = !waiting;
   $("#row-wait").hidden = !waiting;
   $("#t-ahead").textContent = ahead(tk.people_ahead);

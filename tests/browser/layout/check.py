@@ -14,10 +14,12 @@ from __future__ import annotations
 import io
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 PROBE = (Path(__file__).parent / "layout_probe.js").read_text(encoding="utf-8")
 
@@ -79,6 +81,16 @@ class Layout:
             extra = f" by {f['by']}" if "by" in f else f" ({f['size']} px)" if "size" in f else ""
             self.findings.append(f"[{state}] {f['kind']}: {f['what']} at {f['where']}{extra}")
         shoot(page, f"{self.device}-{label}-{size['width']}x{size['height']}", full_page=scrolls)
+
+    def contexts(self, browser: Browser, **options: Any) -> Iterator[BrowserContext]:
+        """A fresh browser context at each real viewport of the device in turn (``options`` as for
+        ``new_context``, e.g. ``has_touch``), closed when the loop moves on."""
+        for width, height in VIEWPORTS[self.device]:
+            context = browser.new_context(viewport={"width": width, "height": height}, **options)
+            try:
+                yield context
+            finally:
+                context.close()
 
     def assert_clean(self) -> None:
         assert self.states, "no state was checked"

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.a11y import Hall, audit, start_hall
+from tests.browser.a11y import Hall, audit, sign_in, start_hall
 from tests.browser.conftest import PASSWORD
 from tests.browser.layout.check import VIEWPORTS, Layout
 from tests.live import LiveServer
@@ -134,21 +134,15 @@ def december(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         live.stop()
 
 
-def signed_in(browser: Browser, base: str, name: str) -> Page:
+def signed_in(browser: Browser, server: LiveServer, name: str) -> Page:
     (width, height) = VIEWPORTS["desk"][0]
-    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
-    page.goto(f"{base}/counter")
-    page.locator("#username").fill(name)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("button[type=submit]").click()
-    expect(page.locator(".who")).to_contain_text(name)
-    return page
+    return sign_in(browser.new_context(viewport={"width": width, "height": height}), server, name)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_holiday_schedule_page_fits_a_desk(browser: Browser, december: LiveServer, lang: str) -> None:
     check = Layout("desk")
-    page = signed_in(browser, december.base, "adm")
+    page = signed_in(browser, december, "adm")
     page.goto(f"{december.base}/admin?lang={lang}")
     expect(page.locator(".holiday-warning")).to_be_visible()
     check(page, f"admin-warning-{lang}", min_font=MIN_FONT, scrolls=True)
@@ -173,7 +167,7 @@ def test_holiday_schedule_page_fits_a_desk(browser: Browser, december: LiveServe
     assert audit(page, f"holidays-{lang}") == []  # axe-core, WCAG 2.1 AA
     page.locator(".holiday-status button[type=submit]").click()  # withdraw again for the next language
     page.context.close()
-    reader = signed_in(browser, december.base, "sup-r")
+    reader = signed_in(browser, december, "sup-r")
     reader.goto(f"{december.base}/admin/holidays?year=2027&lang={lang}")
     check(reader, f"holidays-read-only-{lang}", min_font=MIN_FONT, scrolls=True)
     reader.context.close()

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.a11y import sign_in
 from tests.browser.conftest import CLOCK, PASSWORD
-from tests.browser.layout.check import VIEWPORTS, Layout
+from tests.browser.layout.check import Layout
 from tests.live import LiveServer, OnLive
 
 SITE, COUNTER, OTHER, PAD = "youyi", "youyi-1", "youyi-2", "youyi-3"
@@ -103,8 +103,7 @@ def visit(page: Page, check: Layout, url: str, label: str, status: str, lang: st
 def test_phone_ticket_page_in_every_status(browser: Browser, floor: Floor, lang: str) -> None:
     check = Layout("phone")
     tickets = phone_tickets(floor, ELDERS[lang])
-    for width, height in VIEWPORTS["phone"]:
-        context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    for context in check.contexts(browser, has_touch=True):
         page = context.new_page()
 
         for label, status in [("waiting", "waiting"), ("transferred", "waiting"), ("requeued", "waiting"),
@@ -123,14 +122,12 @@ def test_phone_ticket_page_in_every_status(browser: Browser, floor: Floor, lang:
         floor.act("start", counter=OTHER)
         visit(page, check, f"{floor.base}/t/{t['id']}", "serving", "serving", lang)
         floor.act("done", counter=OTHER)
-        context.close()
     check.assert_clean()
 
 
 def test_counter_page_states(browser: Browser, floor: Floor) -> None:
     check = Layout("counter")
-    for width, height in VIEWPORTS["counter"]:
-        context = browser.new_context(viewport={"width": width, "height": height})
+    for context in check.contexts(browser):
         page = sign_in(context, floor, "clerk-f")
         page.goto(f"{floor.base}/counter/{COUNTER}")
         expect(page.locator("body")).to_have_attribute("data-state", "open")
@@ -138,7 +135,8 @@ def test_counter_page_states(browser: Browser, floor: Floor) -> None:
         for i in range(24):  # a long waiting list, seniors among them
             floor.take("social" if i % 3 else "general", **({"id_number": ELDERS["counter"]} if i == 5 else {}))
         page.reload()
-        page.wait_for_function("document.querySelectorAll('#queue tr').length >= 24")
+        # 24 rows or more (not wait_for_function: its polling evaluates a string, which the page's CSP forbids)
+        expect(page.locator("#queue tr").nth(23)).to_be_attached()
         check(page, "long-waiting-list", min_font=COUNTER_FONT)
         # no cell of the list breaks over two lines ("综合受/理" at 1366x768 before)
         lines = page.evaluate("""() => [...document.querySelectorAll('#queue tr:not([hidden]) td')]
@@ -165,15 +163,13 @@ def test_counter_page_states(browser: Browser, floor: Floor) -> None:
         page.keyboard.press("Enter")  # the focused button keeps the counter open
         expect(page.locator("#dlg-close")).to_be_hidden()
         expect(page).to_have_url(f"{floor.base}/counter/{COUNTER}")
-        context.close()
     check.assert_clean()
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_rating_pad_states(browser: Browser, floor: Floor, lang: str) -> None:
     check = Layout("pad")
-    for width, height in VIEWPORTS["pad"]:
-        context = browser.new_context(viewport={"width": width, "height": height}, has_touch=True)
+    for context in check.contexts(browser, has_touch=True):
         page = context.new_page()
         page.goto(f"{floor.base}/pad/{PAD}?lang={lang}#token={floor.pad}")
         expect(page.locator("body")).to_have_attribute("data-state", "idle")
@@ -194,14 +190,12 @@ def test_rating_pad_states(browser: Browser, floor: Floor, lang: str) -> None:
         page.locator(".pad-submit").click()
         expect(page.locator("body")).to_have_attribute("data-state", "thanks")
         check(page, f"thanks-{lang}", min_font=SCREEN_FONT)
-        context.close()
     check.assert_clean()
 
 
 def test_hall_page_with_help_requests(browser: Browser, floor: Floor) -> None:
     check = Layout("desk")
-    for width, height in VIEWPORTS["desk"]:
-        context = browser.new_context(viewport={"width": width, "height": height})
+    for context in check.contexts(browser):
         page = sign_in(context, floor, "sup-f")
         page.goto(f"{floor.base}/admin/hall?site={SITE}")
         expect(page.locator("body")).to_have_attribute("data-loaded", "1")
@@ -213,5 +207,4 @@ def test_hall_page_with_help_requests(browser: Browser, floor: Floor) -> None:
         check(page, "help-claimed", min_font=PHONE_FONT, scrolls=True)
         page.locator(".help-claimed button").click()
         expect(page.locator(".help-claimed")).to_have_count(0)
-        context.close()
     check.assert_clean()
