@@ -45,7 +45,8 @@ def _opens_at(site: Site, c: views.Ctx) -> str | None:
 
 def _remote(c: views.Ctx, service_id: str) -> bool:
     """Whether the service takes remote tickets (SPEC 6b; ``remote`` in its config, default no)."""
-    return bool(getattr(c.config.service(service_id), "remote", False))
+    service = c.config.service(service_id)
+    return service is not None and service.remote
 
 
 def site_now(c: views.Ctx, site: Site) -> dict[str, Any]:

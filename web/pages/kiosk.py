@@ -77,9 +77,8 @@ def service_guides(config: Config, site: Site) -> dict[str, list[dict[str, Any]]
     return out
 
 
-_SHARED = (
-    "waiting_n wait_about appointment_only km nearby_none opens_at guide_empty matter_of no_token id_invalid id_needed"
-)
+_SHARED = "waiting_n wait_about appointment_only km nearby_none opens_at guide_empty matter_of no_token id_invalid"
+_SHARED += " id_needed page_of"
 PLACE_JS = {key: KIOSK_JS[key] for key in _SHARED.split()} | {
     "open_now": N_("Open"),
     "closed_now": N_("Closed"),
@@ -126,7 +125,7 @@ async def place_kiosk(request: Request, place: Place, device: Device) -> Respons
             "name": s.name,
             "name_en": s.name_en,
             "walk_in": s.walk_in,
-            "remote": bool(getattr(s, "remote", False)),
+            "remote": s.remote,
         }
         for s in hall.config.services
     ]

@@ -84,8 +84,38 @@ function renderClosedNote() {
   $("#remote-start").hidden = closed;
 }
 
-function renderCenters() {
-  $("#centers-list").replaceChildren(...district.sites.map((s) => siteCard(s, district.at)));
+/** A list shown a page at a time, like the kiosk's services: a kiosk screen does not scroll. */
+function pager(list, nav) {
+  let page = 0;
+  let items = [];
+  let size = 1;
+  function draw() {
+    const pages = Math.max(1, Math.ceil(items.length / size));
+    page = Math.min(page, pages - 1);
+    list.replaceChildren(...items.slice(page * size, (page + 1) * size));
+    nav.hidden = pages < 2;
+    $(".page-info", nav).textContent = t("page_of", { page: page + 1, pages });
+    $(".page-prev", nav).disabled = page === 0;
+    $(".page-next", nav).disabled = page >= pages - 1;
+  }
+  $(".page-prev", nav).addEventListener("click", () => { page -= 1; draw(); });
+  $(".page-next", nav).addEventListener("click", () => { page += 1; draw(); });
+  return {
+    show(next, perPage, { first = false } = {}) {
+      items = next;
+      size = perPage;
+      if (first) page = 0;
+      draw();
+    },
+  };
+}
+
+const centersPages = pager($("#centers-list"), $("#centers-pager"));
+const sitesPages = pager($("#remote-sites"), $("#remote-pager"));
+const perPage = (key) => timing[shell.elder ? `elder_${key}` : key];
+
+function renderCenters(first = false) {
+  centersPages.show(district.sites.map((s) => siteCard(s, district.at)), perPage("centers_page"), { first });
   $("#centers-updated").textContent = t("updated_at", { time: district.at.slice(11, 16) });
 }
 
@@ -109,22 +139,21 @@ function openRemote(service = null) {
   const list = remoteServices();
   remote.service = service && list.some((s) => s.id === service) ? service : (list[0] || {}).id || null;
   shell.show("remote");
-  renderRemote();
+  renderRemote(true);
 }
 
-function renderRemote() {
+function renderRemote(first = false) {
   const list = remoteServices();
   const limit = shell.elder ? timing.elder_choices : list.length;
   $("#remote-services").replaceChildren(...list.slice(0, Math.max(limit, 1)).map((s) => {
     const b = el("button", { type: "button", class: "chip", "aria-pressed": s.id === remote.service ? "true" : "false",
       dataset: { service: s.id }, text: nameOf(s) });
-    b.addEventListener("click", () => { remote.service = s.id; renderRemote(); });
+    b.addEventListener("click", () => { remote.service = s.id; renderRemote(true); });
     return b;
   }));
   const sites = district.sites.filter((s) => s.open_now && s.services.some((x) => x.id === remote.service && x.remote));
-  const shown = shell.elder ? sites.slice(0, timing.elder_choices) : sites;
-  $("#remote-sites").replaceChildren(...shown.map((s) => siteCard(s, district.at, {
-    services: s.services.filter((x) => x.id === remote.service), onPick: openDetails })));
+  sitesPages.show(sites.map((s) => siteCard(s, district.at, {
+    services: s.services.filter((x) => x.id === remote.service), onPick: openDetails })), perPage("sites_page"), { first });
   const empty = !district.open_now || !sites.length;
   $("#remote-empty").hidden = !empty;
   $("#remote-empty").textContent = !district.open_now
@@ -255,7 +284,7 @@ function wire() {
   card.wire();
   more.wire();
   $("#remote-start").addEventListener("click", () => openRemote());
-  $("#centers-start").addEventListener("click", () => { shell.show("centers"); renderCenters(); });
+  $("#centers-start").addEventListener("click", () => { shell.show("centers"); renderCenters(true); });
   $("#book-start").addEventListener("click", () => shell.show("book"));
   for (const a of $$(".book-link")) a.addEventListener("click", markBooking);
   for (const id of ["#centers-back", "#book-back", "#remote-back"]) $(id).addEventListener("click", home);
