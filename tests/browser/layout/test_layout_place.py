@@ -2,8 +2,8 @@
 portrait 1080x1920, normal and elder mode, Chinese and English, through its screens (the first screen,
 every center now, appointments, the service guide, nearby centers, a remote number's choice, the ID
 keypad and the slip); the same kiosk at 23:00, when no center is open; and /district on a phone's
-390x844, by day and at 23:00. Nothing a resident must press or read is off-screen, clipped, covered,
-overflowing or too small."""
+390x844, by day and at 23:00; and the accessibility audit of both. Nothing a resident must press or
+read is off-screen, clipped, covered, overflowing or too small."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.a11y import audit
 from tests.browser.conftest import CLOCK
 from tests.browser.layout.check import Layout
 from tests.live import LiveServer
@@ -179,3 +180,29 @@ def test_the_district_page_fits_a_phone(browser: Browser, day: Place, night: Pla
     finally:
         context.close()
     check.assert_clean()
+
+
+def test_place_kiosk_and_district_page_pass_the_accessibility_audit(browser: Browser, day: Place) -> None:
+    """axe-core (WCAG 2.1 A and AA): no serious or critical finding on the place kiosk's screens and /district."""
+    context = browser.new_context(viewport={"width": KIOSK[0], "height": KIOSK[1]})
+    page = context.new_page()
+    findings: list[str] = []
+    try:
+        page.goto(day.kiosk())
+        expect(page.locator("#screen-home")).to_be_visible()
+        findings += audit(page, "place home")
+        page.locator("#centers-start").click()
+        expect(page.locator("#centers-list .district-site").first).to_be_visible()
+        findings += audit(page, "place centers")
+        page.locator("#centers-back").click()
+        page.locator("#remote-start").click()
+        expect(page.locator("#remote-sites .district-pick").first).to_be_visible()
+        findings += audit(page, "place remote")
+        page.locator("#remote-sites .district-pick").first.click()
+        findings += audit(page, "place details")
+        page.goto(day.url("/district?near=wanda"))
+        expect(page.locator("#district-list .district-site").first).to_be_visible()
+        findings += audit(page, "district")
+    finally:
+        context.close()
+    assert not findings, "\n".join(findings)
