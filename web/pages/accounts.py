@@ -16,9 +16,8 @@ from starlette.routing import BaseRoute, Route
 from core import accounts
 from core.errors import HallError
 from web.deps import Staff, can_see, hall_of, site_scope
-from web.guard import csrf
 from web.i18n import N_
-from web.pages.staff import FORM_EXPIRED, supervisor_page
+from web.pages.staff import checked_form, supervisor_page
 from web.render import error_page, render
 
 ACTIONS = {"disable": "disabled", "enable": "enabled", "unlock": "unlocked"}  # action -> its DONE code
@@ -54,10 +53,7 @@ async def accounts_page(request: Request) -> Response:
 
 async def accounts_post(request: Request) -> Response:
     who = await supervisor_page(request)
-    try:
-        form = await csrf.checked_form(request)
-    except csrf.CsrfFailed:
-        return error_page(request, 403, FORM_EXPIRED)
+    form = await checked_form(request)
     name, action = str(form.get("username") or ""), str(form.get("action") or "")
     if action not in ACTIONS:
         return error_page(request, 422, "未知操作 / unknown action")

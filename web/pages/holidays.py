@@ -17,8 +17,7 @@ from core.days import holiday_schedule
 from core.days.hours import local_day
 from core.errors import HallError, InvalidInput
 from web.deps import SUPERVISORS, Staff, district_wide, hall_of
-from web.guard import csrf
-from web.pages.staff import FORM_EXPIRED, supervisor_page
+from web.pages.staff import checked_form, supervisor_page
 from web.render import error_page, render
 
 ACTIONS = ("add", "remove", "confirm", "unconfirm")
@@ -80,10 +79,7 @@ async def holidays_post(request: Request) -> Response:
     who = await supervisor_page(request)
     if not may_edit(who):
         return error_page(request, 403, "仅限管理员和区级主管 / administrators and district supervisors only")
-    try:
-        form = await csrf.checked_form(request)
-    except csrf.CsrfFailed:
-        return error_page(request, 403, FORM_EXPIRED)
+    form = await checked_form(request)
     action = str(form.get("action") or "")
     raw_year = str(form.get("year") or "")
     editable = {str(y) for y in holiday_schedule.editable_years(local_day(hall_of(request).clock.now()))}

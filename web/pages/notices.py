@@ -19,9 +19,8 @@ from core.errors import HallError
 from core.store.db import Reader
 from core.supervision import notices
 from web.deps import Staff, district_wide, hall_of
-from web.guard import csrf
-from web.pages.staff import FORM_EXPIRED, supervisor_site
-from web.render import error_page, render
+from web.pages.staff import checked_form, supervisor_site
+from web.render import render
 
 
 def _state(r: Reader, site_id: str) -> dict[str, Any]:
@@ -50,10 +49,7 @@ async def notices_page(request: Request) -> Response:
 
 async def notices_post(request: Request) -> Response:
     who, site_id = await supervisor_site(request)
-    try:
-        form = await csrf.checked_form(request)
-    except csrf.CsrfFailed:
-        return error_page(request, 403, FORM_EXPIRED)
+    form = await checked_form(request)
     text = str(form.get("notices") or "")
     try:
         lines = notices.parse(text)

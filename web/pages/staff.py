@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from core import accounts
+from core.config import Counter, Site
 from core.days import holiday_schedule
 from core.errors import HallError
 from core.queue import views
@@ -28,6 +30,28 @@ from web.i18n import N_
 from web.render import Refused, bilingual, error_page, render
 
 FORM_EXPIRED = "表单已过期，请刷新页面后重试 / the form has expired: reload the page and try again"
+
+
+async def checked_form(request: Request) -> FormData:
+    """A posted form whose CSRF token matches the session's.
+
+    :raises Refused: a 403 page saying the form expired (reload and try again).
+    """
+    try:
+        return await csrf.checked_form(request)
+    except csrf.CsrfFailed:
+        raise Refused(error_page(request, 403, FORM_EXPIRED)) from None
+
+
+def counter_of(request: Request) -> tuple[Site, Counter]:
+    """The site and counter of ``{counter_id}`` in the path.
+
+    :raises Refused: a 404 page for an unknown counter.
+    """
+    found = hall_of(request).config.counter(request.path_params["counter_id"])
+    if found is None:
+        raise Refused(error_page(request, 404, "没有这个窗口 / unknown counter"))
+    return found
 
 
 def safe_next(value: str | None, default: str = "/counter") -> str:
@@ -90,10 +114,7 @@ async def counter_home(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
-    try:
-        form = await csrf.checked_form(request)
-    except csrf.CsrfFailed:
-        return error_page(request, 403, FORM_EXPIRED)
+    form = await checked_form(request)
     next_url = safe_next(str(form.get("next") or ""))
     username = str(form.get("username") or "").strip()
     password = str(form.get("password") or "")
@@ -114,10 +135,7 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    try:
-        await csrf.checked_form(request)
-    except csrf.CsrfFailed:
-        return error_page(request, 403, FORM_EXPIRED)
+    await checked_form(request)
     token = session_token(request)
     request.session.clear()
     if token is not None:
@@ -157,10 +175,7 @@ async def counter_page(request: Request) -> Response:
         return _to_login(request)
     hall = hall_of(request)
     counter_id = request.path_params["counter_id"]
-    found = hall.config.counter(counter_id)
-    if found is None:
-        return error_page(request, 404, "没有这个窗口 / unknown counter")
-    site, counter = found
+    site, counter = counter_of(request)
     if not can_see(who, site.id):
         return error_page(request, 403, "您不属于这个中心 / you do not work at this center")
     services = hall.config.services_of(site)

@@ -22,9 +22,8 @@ from web.api.help import HELP_JS
 from web.api.supervision import stats_response
 from web.deps import Staff, district_wide, hall_of
 from web.errors import status_for
-from web.guard import csrf
 from web.i18n import N_
-from web.pages.staff import FORM_EXPIRED, supervisor_site
+from web.pages.staff import checked_form, counter_of, supervisor_site
 from web.render import bilingual, error_page, render
 
 PAD_JS = {
@@ -99,11 +98,7 @@ def _site_nav(request: Request, who: Staff) -> list[Any]:
 
 async def pad(request: Request) -> Response:
     hall = hall_of(request)
-    counter_id = request.path_params["counter_id"]
-    found = hall.config.counter(counter_id)
-    if found is None:
-        return error_page(request, 404, "没有这个窗口 / unknown counter")
-    site, counter = found
+    site, counter = counter_of(request)
     services = {s: (svc.name, svc.name_en) for s in site.services if (svc := hall.config.service(s))}
     ctx = {"site": site, "counter": counter, "labels": evaluation.labels(), "services": services}
     return render(request, "pad.html", ctx, js=PAD_JS)
@@ -178,10 +173,7 @@ async def _followups(
 
 async def followups_post(request: Request) -> Response:
     who, site_id = await supervisor_site(request)
-    try:
-        form = await csrf.checked_form(request)
-    except csrf.CsrfFailed:
-        return error_page(request, 403, FORM_EXPIRED)
+    form = await checked_form(request)
     day, number = str(form.get("day") or ""), str(form.get("number") or "")
     view = str(form.get("resident_view") or "") or None
     back = f"/admin/followups?site={site_id}&from={form.get('from') or ''}&to={form.get('to') or ''}"
