@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from starlette.testclient import TestClient
 
 from core import accounts
-from core.config import Config, load
-from core.days.clock import TZ, ManualClock
+from core.config import Config, Limits, load
+from core.days.clock import TZ, Clock, ManualClock
 from core.store.db import Store
 from tests import live
 
@@ -58,13 +59,18 @@ def store(tmp_path: Path, config: Config, clock: ManualClock) -> Iterator[Store]
     s.close()
 
 
-@pytest.fixture
-def app(tmp_path: Path, config: Config, clock: ManualClock) -> Any:
+def hall_app(config: Config, db: Path, clock: Clock, limits: Limits | None = None) -> Any:
+    """The real app on ``db``, without housekeeping, with ``limits`` instead of the config's."""
     from web.app import create_app
 
-    return create_app(
-        config, tmp_path / "hall.db", clock, secret=SECRET, housekeeping_every=None, public_url="http://testserver"
-    )
+    if limits is not None:
+        config = msgspec.structs.replace(config, limits=limits)
+    return create_app(config, db, clock, secret=SECRET, housekeeping_every=None, public_url="http://testserver")
+
+
+@pytest.fixture
+def app(tmp_path: Path, config: Config, clock: ManualClock) -> Any:
+    return hall_app(config, tmp_path / "hall.db", clock)
 
 
 @pytest.fixture

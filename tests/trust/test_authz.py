@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import pytest
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.testclient import TestClient
@@ -16,7 +15,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from core.config import Config, Limits
 from core.days.clock import ManualClock
-from tests.conftest import ROOT, SECRET, Hall
+from tests.conftest import ROOT, Hall, hall_app
 
 ROLES = [
     "anonymous",
@@ -61,20 +60,14 @@ ROWS = table()
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory, config: Config) -> Iterator[tuple[TestClient, dict[str, Any]]]:
     from tests.conftest import WEDNESDAY
-    from web.app import create_app
 
-    roomy = msgspec.structs.replace(
-        config,
-        limits=Limits(
-            requests_per_device_per_minute=100_000,
-            tickets_per_address_per_minute=100_000,
-            logins_per_address_per_minute=100_000,
-            bookings_per_address_per_minute=100_000,
-        ),
+    roomy = Limits(
+        requests_per_device_per_minute=100_000,
+        tickets_per_address_per_minute=100_000,
+        logins_per_address_per_minute=100_000,
+        bookings_per_address_per_minute=100_000,
     )
-    app = create_app(
-        roomy, tmp_path_factory.mktemp("authz") / "h.db", ManualClock(WEDNESDAY), secret=SECRET, housekeeping_every=None
-    )
+    app = hall_app(config, tmp_path_factory.mktemp("authz") / "h.db", ManualClock(WEDNESDAY), roomy)
     with TestClient(app) as client:
         h = Hall(client)
         tokens: dict[str, str | None] = {

@@ -16,7 +16,7 @@ from starlette.testclient import TestClient
 
 from core.config import Config
 from core.days.clock import ManualClock
-from tests.conftest import PASSWORD, SECRET, Hall
+from tests.conftest import PASSWORD, Hall, hall_app
 from tests.live import LiveServer
 from tests.supervision.test_pages import csrf_of, sign_in
 
@@ -133,11 +133,8 @@ def test_who_may_change_which_account(client: TestClient, hall: Hall) -> None:
 @pytest.fixture
 def proxied(tmp_path: Path, config: Config, clock: ManualClock) -> Iterator[TestClient]:
     """The app behind a trusted proxy (the test client), so each request can say its address."""
-    from web.app import create_app
-
     limits = msgspec.structs.replace(config.limits, trusted_proxies=["testclient"])
-    app = create_app(msgspec.structs.replace(config, limits=limits), tmp_path / "hall.db", clock, secret=SECRET,
-                     housekeeping_every=None)  # fmt: skip
+    app = hall_app(config, tmp_path / "hall.db", clock, limits)
     with TestClient(app) as c:
         yield c
 

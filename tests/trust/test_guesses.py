@@ -15,18 +15,15 @@ from starlette.testclient import TestClient
 
 from core.config import Config
 from core.days.clock import ManualClock
-from tests.conftest import SECRET, Hall
+from tests.conftest import Hall, hall_app
 from tests.registry.test_appointments import HER, HIM, NEXT_MONDAY, at, book
 from tests.registry.test_registry_rules import id_for
 
 
 @pytest.fixture
 def proxied(tmp_path: Path, config: Config, clock: ManualClock) -> Iterator[TestClient]:
-    from web.app import create_app
-
     limits = msgspec.structs.replace(config.limits, trusted_proxies=["testclient"])
-    app = create_app(msgspec.structs.replace(config, limits=limits), tmp_path / "hall.db", clock, secret=SECRET,
-                     housekeeping_every=None, public_url="http://testserver")  # fmt: skip
+    app = hall_app(config, tmp_path / "hall.db", clock, limits)
     with TestClient(app) as c:
         yield c
 

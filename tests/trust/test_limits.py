@@ -6,21 +6,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import pytest
 from starlette.testclient import TestClient
 
 from core.config import Config, Limits
 from core.days.clock import ManualClock
-from tests.conftest import SECRET, Hall
+from tests.conftest import Hall, hall_app
 
 ELDER = "110105195001011234"
 
 
 @pytest.fixture
 def tight(tmp_path: Path, config: Config, clock: ManualClock, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
-    from web.app import create_app
-
     monkeypatch.delenv("HALL_LIMITS", raising=False)
     limits = Limits(
         requests_per_device_per_minute=5,
@@ -28,9 +25,7 @@ def tight(tmp_path: Path, config: Config, clock: ManualClock, monkeypatch: pytes
         bookings_per_address_per_minute=2,
         logins_per_address_per_minute=3,
     )
-    app = create_app(
-        msgspec.structs.replace(config, limits=limits), tmp_path / "h.db", clock, secret=SECRET, housekeeping_every=None
-    )
+    app = hall_app(config, tmp_path / "h.db", clock, limits)
     with TestClient(app) as c:
         yield c
 
