@@ -74,6 +74,15 @@ def app(tmp_path: Path, config: Config, clock: ManualClock) -> Any:
 
 
 @pytest.fixture
+def proxied(tmp_path: Path, config: Config, clock: ManualClock) -> Iterator[TestClient]:
+    """The app behind a trusted proxy (the test client), so each request can say its address."""
+    limits = msgspec.structs.replace(config.limits, trusted_proxies=["testclient"])
+    app = hall_app(config, tmp_path / "hall.db", clock, limits)
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
 def client(app: Any) -> Iterator[TestClient]:
     with TestClient(app) as c:
         yield c

@@ -10,13 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import msgspec
 import pytest
 from starlette.testclient import TestClient
 
 from core.config import Config
 from core.days.clock import ManualClock
-from tests.conftest import PASSWORD, Hall, hall_app
+from tests.conftest import PASSWORD, Hall
 from tests.live import LiveServer
 from tests.supervision.test_pages import csrf_of, sign_in
 
@@ -130,15 +129,6 @@ def test_who_may_change_which_account(client: TestClient, hall: Hall) -> None:
 
 
 # -- the sign-in lockout ---------------------------------------------------------------------
-@pytest.fixture
-def proxied(tmp_path: Path, config: Config, clock: ManualClock) -> Iterator[TestClient]:
-    """The app behind a trusted proxy (the test client), so each request can say its address."""
-    limits = msgspec.structs.replace(config.limits, trusted_proxies=["testclient"])
-    app = hall_app(config, tmp_path / "hall.db", clock, limits)
-    with TestClient(app) as c:
-        yield c
-
-
 def login(client: TestClient, name: str, password: str, address: str) -> int:
     r = client.post("/api/v1/auth/token", json={"username": name, "password": password},
                     headers={"X-Forwarded-For": address})  # fmt: skip

@@ -5,27 +5,14 @@ holders are told; a kiosk's print answers the same for a wrong verify and anothe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import msgspec
-import pytest
 from starlette.testclient import TestClient
 
-from core.config import Config
 from core.days.clock import ManualClock
-from tests.conftest import Hall, hall_app
+from tests.conftest import Hall
 from tests.registry.test_appointments import HER, HIM, NEXT_MONDAY, at, book
 from tests.registry.test_registry_rules import id_for
-
-
-@pytest.fixture
-def proxied(tmp_path: Path, config: Config, clock: ManualClock) -> Iterator[TestClient]:
-    limits = msgspec.structs.replace(config.limits, trusted_proxies=["testclient"])
-    app = hall_app(config, tmp_path / "hall.db", clock, limits)
-    with TestClient(app) as c:
-        yield c
 
 
 def look(client: TestClient, code: str, verify: str, address: str) -> Any:
