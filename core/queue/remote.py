@@ -57,13 +57,12 @@ def issue(
     id_hash = identity.keyed_hash(tx.secret, number)
     held = remote_sql.held_today(tx, id_hash, local_day(tx.now).isoformat())
     if held is not None:
-        where = tx.config.site(held.site)
-        # the number and center, never the ticket's link: an ID number is no secret
+        # Neither the number nor the center: an ID number is no secret, and whoever types one
+        # must not learn where its holder is going today (SPEC 8). The holder has the link.
         raise RemoteHeld(
-            f"您今天已有远程号 {held.number}（{where.name if where else held.site}），每人每天限一个 / you already "
-            f"hold remote ticket {held.number} today: one a day",
-            number=held.number,
-            site=held.site,
+            "该身份证号今天已取过远程号，每人每天限一个；请查看取号时的链接或短信，或到中心自助机签到 / this ID "
+            "number already holds a remote ticket today (one a day): see the link or message you got, or check "
+            "in at the center's kiosk"
         )
     if store.live_ticket_for_identity(tx, site.id, service.id, id_hash) is not None:
         raise RemoteHeld("您已在本中心取了该业务的号 / you already hold a number for this service here")
