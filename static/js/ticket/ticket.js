@@ -45,6 +45,7 @@ function render(tk) {
   $("#t-status").textContent = t(statusKey(tk));
   const waiting = tk.status === "waiting" || tk.status === "remote"; // a remote ticket holds its place: counted too
   if ($("#t-qr")) $("#t-qr").hidden = tk.status !== "remote";
+  if ($("#row-arrive")) $("#row-arrive").hidden = tk.status !== "remote"; // checked in: no deadline left
   $("#row-ahead").hidden = !waiting;
   $("#row-wait").hidden = !waiting;
   $("#t-ahead").textContent = ahead(tk.people_ahead);
