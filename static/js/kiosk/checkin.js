@@ -210,7 +210,7 @@ export function checkin(shell, card, next) {
       shell.touch();
     });
     for (const input of [codeInput, id]) input.addEventListener("keydown", (e) => { if (e.key === "Enter") submit(); });
-    $("#ci-submit").addEventListener("click", submit);
+    $("#ci-submit").addEventListener("click", () => submit()); // not the click event as the body
     $("#ci-back").addEventListener("click", () => { reset(); next.leave(); });
     $("#ci-walk-in").addEventListener("click", (e) => walkInInstead(e.currentTarget.dataset.service));
     $("#ci-help").addEventListener("click", next.help);
