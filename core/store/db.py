@@ -24,6 +24,7 @@ import sqlite3
 import threading
 from collections import ChainMap
 from collections.abc import Callable, MutableMapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -55,25 +56,17 @@ def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+@dataclass(eq=False)
 class Reader:
     """What a read function ``f(reader, ...)`` sees: a connection in one snapshot, the config,
     one instant, the secret, the short-lived memo and the yearly holiday schedule."""
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        config: Config,
-        now: dt.datetime,
-        secret: bytes,
-        memo: MutableMapping[Any, Any],
-        schedule: Schedule,
-    ) -> None:
-        self.conn = conn
-        self.config = config
-        self.now = now
-        self.secret = secret
-        self.memo = memo
-        self.schedule = schedule
+    conn: sqlite3.Connection
+    config: Config
+    now: dt.datetime
+    secret: bytes
+    memo: MutableMapping[Any, Any]
+    schedule: Schedule
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
@@ -83,6 +76,7 @@ class Reader:
         return row
 
 
+@dataclass(eq=False)
 class Tx(Reader):
     """What a write job sees: a reader inside ``BEGIN IMMEDIATE``, plus ``emit``.
 
@@ -91,19 +85,8 @@ class Tx(Reader):
     ``schedule`` the job replaced (core/store/holidays.py).
     """
 
-    def __init__(
-        self,
-        conn: sqlite3.Connection,
-        config: Config,
-        now: dt.datetime,
-        secret: bytes,
-        memo: MutableMapping[Any, Any],
-        schedule: Schedule,
-        seqs: MutableMapping[str, int] | None = None,
-    ) -> None:
-        super().__init__(conn, config, now, secret, memo, schedule)
-        self.events: list[Event] = []
-        self.seqs: MutableMapping[str, int] = seqs if seqs is not None else {}
+    seqs: MutableMapping[str, int] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list, init=False)
 
     def emit(
         self, site: str, type_: EventType, data: dict[str, Any], *, actor: str = "system", ticket: str | None = None
