@@ -28,7 +28,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer,
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_take_a_number_now_on_the_phone_then_check_in(browser: Browser, live: tuple[LiveServer, str], lang: str) -> None:
+def test_take_a_number_now_on_the_phone_then_check_in(
+    browser: Browser, live: tuple[LiveServer, str], lang: str
+) -> None:
     server, kiosk = live
     check = Layout("phone")
     width, height = VIEWPORTS["phone"][0]
