@@ -19,7 +19,7 @@ from core.queue import estimate
 from core.queue.calling import Candidate
 from core.store import notices as notices_sql
 from core.store import remote as remote_sql
-from core.store.queries import Conn
+from core.store.rows import Conn
 
 
 class Ctx(Conn, Protocol):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.store.queries import Conn
+from core.store.rows import Conn
 
 
 def insert_user(c: Conn, username: str, password_hash: str, role: str, site: str | None, now_ts: float) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.store.queries import Conn
+from core.store.rows import Conn
 
 APPT_COLUMNS = (
     "id, code, site, service, day, start_ts, end_ts, status, created_ts, updated_ts, ticket, divorce_case, "

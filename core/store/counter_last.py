@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from core.model import Ticket
-from core.store.queries import TICKET_COLUMNS, Conn, _ticket
+from core.store.rows import TICKET_COLUMNS, Conn, _ticket
 
 
 def set_last(c: Conn, counter_id: str, ticket_id: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.store.queries import Conn
+from core.store.rows import Conn
 
 
 def upsert_status(c: Conn, device: str, site: str, kind: str, now_ts: float, fields: dict[str, Any]) -> None:

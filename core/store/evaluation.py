@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.store.queries import Conn
+from core.store.rows import Conn
 
 EVALUATION_COLUMNS = "ticket, site, service, counter, clerk, grade, reason, comment, channel, at_ts"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.store.queries import Conn
+from core.store.rows import Conn
 
 COLUMNS = "id, site, kiosk, kiosk_name, status, opened_ts, claimed_by, claimed_ts, closed_by, closed_ts"
 

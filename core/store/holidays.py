@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from core.days.calendar import Schedule
-from core.store.queries import Conn
+from core.store.rows import Conn
 
 
 class Job(Conn, Protocol):

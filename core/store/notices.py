@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.store.queries import Conn
+from core.store.rows import Conn
 
 
 def read(c: Conn, site: str) -> list[str]:

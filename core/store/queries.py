@@ -6,29 +6,18 @@ Functions take anything with ``execute`` and ``one`` (a write ``Tx`` or a ``Read
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from core.days.clock import TZ
 from core.events import Event
 from core.model import CounterRow, Ticket
 from core.queue.calling import Candidate
 from core.store.remote import remote_ahead
+from core.store.rows import TICKET_COLUMNS, Conn, _ticket
 
-
-class Conn(Protocol):
-    def execute(self, sql: str, params: Any = ()) -> Any: ...
-    def one(self, sql: str, params: Any = ()) -> Any: ...
-
-
-TICKET_COLUMNS = (
-    "id, site, service, day, seq, number, status, source, priority, issued_ts, arrived_ts, rank_ts, front, "
-    "front_ts, due_ts, target_counter, counter, called_ts, serving_ts, closed_ts, recalls, requeued, transfers, "
-    "id_masked, device"
-)
 _UPDATABLE = frozenset(
     [
         "status",
@@ -47,15 +36,6 @@ _UPDATABLE = frozenset(
         "transfers",
     ]
 )
-
-
-# Rows are read in the order of the Ticket fields: positional construction is a third of
-# the cost of ``Ticket(**dict(row))``, which shows when a hundred tickets go to a counter.
-assert TICKET_COLUMNS.split(", ") == [f.name for f in dataclasses.fields(Ticket)]
-
-
-def _ticket(row: Any) -> Ticket:
-    return Ticket(*row)
 
 
 # -- numbering -----------------------------------------------------------------------

@@ -5,23 +5,8 @@ Functions take anything with ``execute`` and ``one`` (a write ``Tx`` or a ``Read
 
 from __future__ import annotations
 
-import dataclasses
-from typing import Any, Protocol
-
 from core.model import Ticket
-
-
-class Conn(Protocol):
-    def execute(self, sql: str, params: Any = ()) -> Any: ...
-    def one(self, sql: str, params: Any = ()) -> Any: ...
-
-
-# the columns of core/store/queries.py's TICKET_COLUMNS (it checks the same order), read positionally
-TICKET_COLUMNS = ", ".join(f.name for f in dataclasses.fields(Ticket))
-
-
-def _ticket(row: Any) -> Ticket:
-    return Ticket(*row)
+from core.store.rows import TICKET_COLUMNS, Conn, _ticket
 
 
 def held_today(c: Conn, id_hash: str, day: str) -> Ticket | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from core.store.queries import Conn
+from core.store.rows import Conn
 
 # The few fields of an event's JSON that statistics need, extracted by SQLite (in C) rather
 # than by parsing every event in Python.
