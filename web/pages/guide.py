@@ -56,6 +56,17 @@ GUIDE: dict[str, Guide] = {
     "timeout": Guide(N_("Do you need more time? Press “%(more)s”."), {"more": N_("More time")}),
     "help": Guide(N_("A member of staff is on the way. Please wait here."), {}),
     "problem": Guide(N_("Please read the message on the screen, or press “%(help)s”."), {"help": N_("Call staff")}),
+    # a place kiosk (docs/district.md): no staff near, so no call button; the hotline is in its footer
+    "elder_place": Guide(
+        N_(
+            "Elder mode is on. Please choose what you need. No staff is here: for help, call the number at the "
+            "bottom of the screen."
+        ),
+        {},
+    ),
+    "problem_place": Guide(
+        N_("Please read the message on the screen, or call the number at the bottom of the screen."), {}
+    ),
     "closed": Guide(N_("The center is closed now. Please come back during opening hours."), {}),
     "guide_pick": Guide(N_("Please choose a service to see what to bring."), {}),
     "guide": Guide(N_("Here is what to bring for this service."), {}),

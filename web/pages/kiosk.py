@@ -78,7 +78,7 @@ def service_guides(config: Config, site: Site) -> dict[str, list[dict[str, Any]]
 
 
 _SHARED = "waiting_n wait_about appointment_only km nearby_none opens_at guide_empty matter_of no_token id_invalid"
-_SHARED += " id_needed page_of"
+_SHARED += " id_needed page_of more_services"
 PLACE_JS = {key: KIOSK_JS[key] for key in _SHARED.split()} | {
     "open_now": N_("Open"),
     "closed_now": N_("Closed"),

@@ -16,14 +16,35 @@ export function info(shell, hall, actions) {
   const name = (x) => (LANG === "en" ? x.name_en || x.name : x.name);
   const view = { guide: null, matter: 0, nearby: null, district: null };
 
-  /** A row of service buttons (aria-pressed on the chosen one). */
+  /** A row of service buttons (aria-pressed on the chosen one). Elder mode offers fewer at a
+   * time (``hall.choices``, the chosen one first) and a "more services" button for the rest. */
   function chips(box, chosen, onPick) {
-    box.replaceChildren(...hall.services().map((s) => {
+    const all = hall.services();
+    const room = hall.choices || all.length;
+    let shown = all;
+    if (shell.elder && all.length > room) {
+      const at = Math.max(0, all.findIndex((s) => s.id === chosen));
+      const from = Number(box.dataset.from || at);
+      shown = [...all, ...all].slice(from, from + room - 1);
+      box.dataset.from = String(from);
+    } else {
+      delete box.dataset.from;
+    }
+    const buttons = shown.map((s) => {
       const b = el("button", { type: "button", class: "chip", "aria-pressed": s.id === chosen ? "true" : "false",
         dataset: { service: s.id }, text: name(s) });
       b.addEventListener("click", () => onPick(s.id));
       return b;
-    }));
+    });
+    if (shown.length < all.length) {
+      const next = el("button", { type: "button", class: "chip more", text: t("more_services") });
+      next.addEventListener("click", () => {
+        box.dataset.from = String((Number(box.dataset.from) + room - 1) % all.length);
+        chips(box, chosen, onPick);
+      });
+      buttons.push(next);
+    }
+    box.replaceChildren(...buttons);
   }
 
   function firstService() {
@@ -57,6 +78,7 @@ export function info(shell, hall, actions) {
   }
 
   function openGuide(service = null) {
+    delete $("#guide-services").dataset.from; // the chosen service's group first
     view.guide = service || firstService();
     view.matter = 0;
     shell.show("guide");

@@ -15,7 +15,8 @@ const FORM_SCREENS = ["details", "checkin", "priority"];
  * `guideOf` names a screen's guidance in its current state; `onTimeout` starts over; `onFresh`
  * empties the other screens' forms (show(name, {fresh: true})).
  */
-export function kioskShell({ timing, guideOf, onTimeout, onFresh }) {
+/** ``sayAs`` renames guidance keys where a kiosk says them its own way (a place kiosk has no staff to call). */
+export function kioskShell({ timing, guideOf, onTimeout, onFresh, sayAs = {} }) {
   const guides = readJSON("guide-strings");
   let screen = null;
   let elder = false;
@@ -44,7 +45,8 @@ export function kioskShell({ timing, guideOf, onTimeout, onFresh }) {
   }
 
   /** Show and speak one of the fixed guidance sentences, in elder mode only; a new one cuts the last short. */
-  function say(key, number = null) {
+  function say(asked, number = null) {
+    const key = sayAs[asked] || asked;
     if (!elder || !guides[key]) return;
     lastGuide = [key, number];
     document.body.dataset.guide = key;

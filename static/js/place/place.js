@@ -33,13 +33,14 @@ function guideOf(name) {
     || null;
 }
 
-const shell = kioskShell({ timing, guideOf, onTimeout: startOver, onFresh: clearDetails });
+const shell = kioskShell({ timing, guideOf, onTimeout: startOver, onFresh: clearDetails,
+  sayAs: { elder: "elder_place", problem: "problem_place" } });
 const card = cardReader(ds);
 // A service can be taken here when it takes remote numbers and some center offering it is open.
 const takeable = (id) => district.open_now && district.sites.some((s) => s.open_now
   && s.services.some((x) => x.id === id && x.remote));
 const more = info(shell, {
-  site: PLACE, guides: page.guides, nearby: timing.nearby,
+  site: PLACE, guides: page.guides, nearby: timing.nearby, choices: timing.elder_choices,
   services: () => SERVICES.map((s) => ({ ...s, walk_in: takeable(s.id) })),
   open: () => district.open_now, chosen: () => null,
 }, { choose: (id) => openRemote(id), print: printGuide, back: home });
@@ -98,6 +99,11 @@ function pager(list, nav) {
     $(".page-prev", nav).disabled = page === 0;
     $(".page-next", nav).disabled = page >= pages - 1;
   }
+  function fits() { // everything of the list's screen (the pager, the back button) above the footer
+    const floor = $(".kiosk-foot").getBoundingClientRect().top;
+    const parts = [...list.closest("section").children].filter((e) => !e.hidden && e.offsetParent !== null);
+    return parts.every((e) => e.getBoundingClientRect().bottom <= floor);
+  }
   $(".page-prev", nav).addEventListener("click", () => { page -= 1; draw(); });
   $(".page-next", nav).addEventListener("click", () => { page += 1; draw(); });
   return {
@@ -106,6 +112,12 @@ function pager(list, nav) {
       size = perPage;
       if (first) page = 0;
       draw();
+      // perPage is for the portrait screen: on a shorter one (landscape, elder sizes) fewer
+      // fit above the footer, and a kiosk page must not scroll
+      while (size > 1 && list.offsetParent !== null && !fits()) {
+        size -= 1;
+        draw();
+      }
     },
   };
 }

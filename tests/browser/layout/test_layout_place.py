@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.a11y import audit
 from tests.browser.conftest import CLOCK
-from tests.browser.layout.check import Layout
+from tests.browser.layout.check import VIEWPORTS, Layout
 from tests.live import LiveServer
 from tests.registry.test_registry_rules import id_for
 
@@ -67,7 +67,8 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Place]:
 def walk(page: Page, check: Layout, place: Place, elder: bool, lang: str) -> None:
     mode = "elder" if elder else "normal"
     font = 24 if elder else 16
-    id_number = id_for("19900101", f"0{int(elder)}{1 if lang == 'zh' else 3}")  # one remote number a day each
+    wide = int(page.viewport_size is not None and page.viewport_size["width"] > page.viewport_size["height"])
+    id_number = id_for("19900101", f"{wide}{int(elder)}{1 if lang == 'zh' else 3}")  # one remote number a day each
 
     def v(label: str) -> None:
         check(page, f"{label}-{mode}-{lang}", min_font=font)
@@ -110,8 +111,11 @@ def walk(page: Page, check: Layout, place: Place, elder: bool, lang: str) -> Non
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
-def test_every_place_kiosk_state_fits(browser: Browser, day: Place, elder: bool, lang: str) -> None:
-    context = browser.new_context(viewport={"width": KIOSK[0], "height": KIOSK[1]})
+@pytest.mark.parametrize("size", VIEWPORTS["kiosk"], ids=lambda s: f"{s[0]}x{s[1]}")
+def test_every_place_kiosk_state_fits(
+    browser: Browser, day: Place, elder: bool, lang: str, size: tuple[int, int]
+) -> None:
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
     page = context.new_page()
     check = Layout("kiosk")
     try:
