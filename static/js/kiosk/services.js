@@ -62,9 +62,9 @@ export function servicesScreen({ site, services, open, shell, timing, onChoose, 
     const shown = state.list.slice(state.pageIndex * size, (state.pageIndex + 1) * size);
     grid.replaceChildren(...shown.map(button));
     $("#pager").hidden = pages <= 1;
-    $("#page-info").textContent = t("page_of", { page: state.pageIndex + 1, pages });
-    $("#page-prev").disabled = state.pageIndex === 0;
-    $("#page-next").disabled = state.pageIndex >= pages - 1;
+    $("#pager .page-info").textContent = t("page_of", { page: state.pageIndex + 1, pages });
+    $("#pager .page-prev").disabled = state.pageIndex === 0;
+    $("#pager .page-next").disabled = state.pageIndex >= pages - 1;
   }
 
   /** Elder mode: the first screen offers what to do; "take a number" then shows the services. */
@@ -108,8 +108,8 @@ export function servicesScreen({ site, services, open, shell, timing, onChoose, 
         shell.say("services");
       } else if (b && !b.disabled) choose(b.dataset.service);
     });
-    $("#page-prev").addEventListener("click", () => { state.pageIndex -= 1; render(); });
-    $("#page-next").addEventListener("click", () => { state.pageIndex += 1; render(); });
+    $("#pager .page-prev").addEventListener("click", () => { state.pageIndex -= 1; render(); });
+    $("#pager .page-next").addEventListener("click", () => { state.pageIndex += 1; render(); });
     $("#take-start").addEventListener("click", () => { setPicking(true); $("#services .service").focus(); });
     $("#services-back").addEventListener("click", () => { setPicking(false); $("#take-start").focus(); });
   }
