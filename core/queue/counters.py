@@ -77,6 +77,12 @@ def _counter_event(tx: Tx, site: Site, counter_id: str, actor: str) -> None:
     tx.emit(site.id, "counter.updated", {"counter": counter_view(tx, row)}, actor=actor)
 
 
+def _set_state(tx: Tx, site: Site, counter_id: str, actor: str, **fields: Any) -> CounterRow:
+    store.update_counter(tx, counter_id, state_ts=tx.now.timestamp(), **fields)
+    _counter_event(tx, site, counter_id, actor)
+    return _counter(tx, counter_id)[2]
+
+
 def _ticket_event(
     tx: Tx, type_: EventType, ticket_id: str, actor: str, *, by: str | None = None, **extra: Any
 ) -> Ticket:
@@ -110,18 +116,14 @@ def open_counter(tx: Tx, counter_id: str, clerk: str, clerk_site: str | None) ->
         _counter_event(tx, found[0], elsewhere.id, clerk)
     if row.clerk == clerk and row.state != "closed":
         return row
-    store.update_counter(tx, counter_id, state="open", clerk=clerk, pause_reason=None, state_ts=tx.now.timestamp())
-    _counter_event(tx, site, counter_id, clerk)
-    return _counter(tx, counter_id)[2]
+    return _set_state(tx, site, counter_id, clerk, state="open", clerk=clerk, pause_reason=None)
 
 
 def close_counter(tx: Tx, counter_id: str, clerk: str, *, force: bool = False) -> CounterRow:
     site, _, row = _counter(tx, counter_id) if force else _signed_in(tx, counter_id, clerk)
     if row.current is not None:
         raise CounterBusy("请先办完、转办或过号当前号 / finish, transfer or mark the current ticket first")
-    store.update_counter(tx, counter_id, state="closed", clerk=None, pause_reason=None, state_ts=tx.now.timestamp())
-    _counter_event(tx, site, counter_id, clerk)
-    return _counter(tx, counter_id)[2]
+    return _set_state(tx, site, counter_id, clerk, state="closed", clerk=None, pause_reason=None)
 
 
 def pause(tx: Tx, counter_id: str, clerk: str, reason: str) -> CounterRow:
@@ -130,18 +132,14 @@ def pause(tx: Tx, counter_id: str, clerk: str, reason: str) -> CounterRow:
         raise InvalidInput(f"暂停原因无效 / pause reason must be one of {', '.join(PAUSE_REASONS)}", field="reason")
     if row.current is not None:
         raise CounterBusy("请先办完当前号再暂停 / finish the current ticket before pausing")
-    store.update_counter(tx, counter_id, state="paused", pause_reason=reason, state_ts=tx.now.timestamp())
-    _counter_event(tx, site, counter_id, clerk)
-    return _counter(tx, counter_id)[2]
+    return _set_state(tx, site, counter_id, clerk, state="paused", pause_reason=reason)
 
 
 def resume(tx: Tx, counter_id: str, clerk: str) -> CounterRow:
     site, _, row = _signed_in(tx, counter_id, clerk)
     if row.state != "paused":
         raise InvalidTransition("窗口未暂停 / the counter is not paused")
-    store.update_counter(tx, counter_id, state="open", pause_reason=None, state_ts=tx.now.timestamp())
-    _counter_event(tx, site, counter_id, clerk)
-    return _counter(tx, counter_id)[2]
+    return _set_state(tx, site, counter_id, clerk, state="open", pause_reason=None)
 
 
 # -- the ticket in hand ----------------------------------------------------------------

@@ -70,25 +70,22 @@ def _too_young(rule: Rule, i: int, number: str, day: dt.date) -> None:
         return
     from_ = identity.turns(number, years)
     if rule.man_and_woman:
-        raise UnderMarriageAge(
+        error: type[UnderMarriageAge | NotAdult] = UnderMarriageAge
+        law = "civil_code_1047"
+        text = (
             f"第{i + 1}位申请人（{'男' if male else '女'}）在 {day} 未满{years}周岁：结婚年龄男不得早于二十二周岁，"
             f"女不得早于二十周岁（民法典第一千零四十七条），最早可预约 {from_} / Applicant {i + 1} "
             f"({'man' if male else 'woman'}) is under {years} on {day}: the marriage age is 22 for a man and "
-            f"20 for a woman (Civil Code art. 1047); the earliest day is {from_}",
-            rule="civil_code_1047",
-            field="id_number",
-            applicant=i,
-            eligible_from=from_.isoformat(),
+            f"20 for a woman (Civil Code art. 1047); the earliest day is {from_}"
         )
-    raise NotAdult(
-        f"第{i + 1}位申请人在 {day} 未满十八周岁：办理婚姻登记须为成年人（民法典第十七条、第十八条），"
-        f"最早可预约 {from_} / Applicant {i + 1} is under 18 on {day}: registry services are for adults "
-        f"(Civil Code art. 17, 18); the earliest day is {from_}",
-        rule="civil_code_18",
-        field="id_number",
-        applicant=i,
-        eligible_from=from_.isoformat(),
-    )
+    else:
+        error, law = NotAdult, "civil_code_18"
+        text = (
+            f"第{i + 1}位申请人在 {day} 未满十八周岁：办理婚姻登记须为成年人（民法典第十七条、第十八条），"
+            f"最早可预约 {from_} / Applicant {i + 1} is under 18 on {day}: registry services are for adults "
+            f"(Civil Code art. 17, 18); the earliest day is {from_}"
+        )
+    raise error(text, rule=law, field="id_number", applicant=i, eligible_from=from_.isoformat())
 
 
 def check(service_id: str, numbers: list[str], day: dt.date) -> dt.date | None:
