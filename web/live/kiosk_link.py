@@ -33,6 +33,7 @@ from web.errors import ApiError
 from web.guard.auth import bearer
 from web.guard.guesses import verified
 from web.live.kiosks import IDENTITY_SECONDS, MAX_MESSAGE, PAGE_QUEUE, KioskLinks
+from web.live.watch import reading
 
 
 # -- request bodies ----------------------------------------------------------------------
@@ -158,21 +159,13 @@ async def page_socket(ws: WebSocket) -> None:
         with contextlib.suppress(asyncio.QueueFull):
             q.put_nowait(None)
 
-    watcher = asyncio.ensure_future(watch())
     try:
-        await ws.send_text(wire.encode(k.agent_state()))
-        while True:
-            text = await q.get()
-            if text is None:
-                return
-            await ws.send_text(text)
-    except (WebSocketDisconnect, RuntimeError, OSError):
-        return
+        async with reading(watch()):
+            await ws.send_text(wire.encode(k.agent_state()))
+            while (text := await q.get()) is not None:
+                await ws.send_text(text)
     finally:
         k.pages.discard(q)
-        watcher.cancel()
-        with contextlib.suppress(BaseException):
-            await watcher
 
 
 # -- the agent's messages -------------------------------------------------------------------

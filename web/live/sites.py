@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from typing import Any
 
@@ -14,6 +13,7 @@ from core.store.db import Reader
 from protocol import site
 from web.deps import STAFF, can_see, hall_of
 from web.live.hub import Subscriber, wire
+from web.live.watch import reading
 
 REPLAY_LIMIT = 2000
 STAFF_PROTOCOL = site.STAFF_PROTOCOL
@@ -89,26 +89,21 @@ async def site_socket(ws: WebSocket) -> None:
     # Subscribe before reading, so nothing committed in between is lost; what the
     # snapshot already covers is skipped below.
     sub = hall.hub.subscribe(site_id, staff)
-    watcher = asyncio.ensure_future(_watch_disconnect(ws, sub))
     try:
-        last = await _send_start(ws, hall, site_id, since, staff)
-        while True:
-            item = await sub.queue.get()
-            if item is None:
-                if sub.overflowed:
-                    await ws.close(code=site.TOO_SLOW, reason="too slow: reconnect with since")
-                return
-            seq, text = item
-            if seq > last:
-                last = seq
-                await ws.send_text(text)
-    except (WebSocketDisconnect, RuntimeError, OSError):
-        return
+        async with reading(_watch_disconnect(ws, sub)):
+            last = await _send_start(ws, hall, site_id, since, staff)
+            while True:
+                item = await sub.queue.get()
+                if item is None:
+                    if sub.overflowed:
+                        await ws.close(code=site.TOO_SLOW, reason="too slow: reconnect with since")
+                    return
+                seq, text = item
+                if seq > last:
+                    last = seq
+                    await ws.send_text(text)
     finally:
         hall.hub.unsubscribe(sub)
-        watcher.cancel()
-        with contextlib.suppress(BaseException):
-            await watcher
 
 
 routes = [WebSocketRoute("/ws/sites/{site}", site_socket)]
