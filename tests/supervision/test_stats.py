@@ -37,6 +37,45 @@ from tests.conftest import Hall
 DAY = dt.date(2026, 5, 13)
 
 
+# The day, a line per minute of the clock: who does what (build_day below plays it). An elderly
+# ticket's no-show is void (09:14), a general one is requeued (09:17).
+DAY_SCRIPT = """
+09:00 · open ann · open cat · issue A001 general
+09:02 · issue C001 elderly
+09:04 · issue A002 general
+09:06 · issue B001 social
+09:10 · call ann A001 · call cat C001
+09:11 · start ann
+09:12 · recall cat
+09:14 · no_show cat no_show
+09:15 · transfer ann social · call ann A001
+09:16 · start ann · call cat A002
+09:17 · no_show cat waiting
+09:18 · reinstate cat C001
+09:20 · call cat A002
+09:21 · start cat
+09:26 · done ann
+09:27 · call ann B001
+09:28 · start ann
+09:33 · done cat
+09:34 · call cat C001
+09:35 · done cat
+09:36 · done ann
+09:37 · pause ann break · rate_at B001 2 wait
+09:40 · issue A003 general
+09:45 · pause cat meeting
+09:52 · resume ann
+10:00 · issue A004 general
+10:05 · resume cat
+10:10 · call ann A003
+10:11 · start ann
+10:21 · done ann
+10:30 · rate A001 5
+10:31 · rate A002 4
+16:31 · close youyi 1
+"""
+
+
 def at(hhmm: str, day: dt.date = DAY) -> dt.datetime:
     h, m = hhmm.split(":")
     return dt.datetime(day.year, day.month, day.day, int(h), int(m), tzinfo=TZ)
@@ -61,78 +100,39 @@ def build_day(store: Store, clock: ManualClock, day: dt.date = DAY) -> dict[str,
         got = w(counters.call_next, counter, clerk)
         assert got.ticket is not None and got.ticket.number == number, got
 
-    when("09:00")
-    w(counters.open_counter, "youyi-1", "ann", "youyi")
-    w(counters.open_counter, "youyi-5", "cat", "youyi")
-    issue("A001", "general")
-    when("09:02")
-    issue("C001", "elderly")
-    when("09:04")
-    issue("A002", "general")
-    when("09:06")
-    issue("B001", "social")
-    when("09:10")
-    call("youyi-1", "ann", "A001")
-    call("youyi-5", "cat", "C001")
-    when("09:11")
-    w(counters.start, "youyi-1", "ann")
-    when("09:12")
-    w(counters.recall, "youyi-5", "cat")
-    when("09:14")
-    assert w(counters.no_show, "youyi-5", "cat").status == "no_show"  # elderly: void
-    when("09:15")
-    w(counters.transfer, "youyi-1", "ann", service="social")
-    call("youyi-1", "ann", "A001")
-    when("09:16")
-    w(counters.start, "youyi-1", "ann")
-    call("youyi-5", "cat", "A002")
-    when("09:17")
-    assert w(counters.no_show, "youyi-5", "cat").status == "waiting"  # general: requeued
-    when("09:18")
-    w(counters.reinstate, "youyi-5", "cat", "C001")
-    when("09:20")
-    call("youyi-5", "cat", "A002")
-    when("09:21")
-    w(counters.start, "youyi-5", "cat")
-    when("09:26")
-    w(counters.done, "youyi-1", "ann")
-    when("09:27")
-    call("youyi-1", "ann", "B001")
-    when("09:28")
-    w(counters.start, "youyi-1", "ann")
-    when("09:33")
-    w(counters.done, "youyi-5", "cat")
-    when("09:34")
-    call("youyi-5", "cat", "C001")
-    when("09:35")
-    w(counters.done, "youyi-5", "cat")
-    when("09:36")
-    w(counters.done, "youyi-1", "ann")
-    when("09:37")
-    w(counters.pause, "youyi-1", "ann", "break")
-    w(evaluation.rate_at_counter, "youyi-1", "B001", evaluation.check(2, "wait"), device="youyi-d1")
-    when("09:40")
-    issue("A003", "general")
-    when("09:45")
-    w(counters.pause, "youyi-5", "cat", "meeting")
-    when("09:52")
-    w(counters.resume, "youyi-1", "ann")
-    when("10:00")
-    issue("A004", "general")
-    when("10:05")
-    w(counters.resume, "youyi-5", "cat")
-    when("10:10")
-    call("youyi-1", "ann", "A003")
-    when("10:11")
-    w(counters.start, "youyi-1", "ann")
-    when("10:21")
-    w(counters.done, "youyi-1", "ann")
-    when("10:30")
-    w(evaluation.rate_ticket, ids["A001"], evaluation.check(5))
-    when("10:31")
-    w(evaluation.rate_ticket, ids["A002"], evaluation.check(4))
-    when("16:31")
-    assert w(counters.expire_open, "youyi", statuses=("waiting", "called")) == 1
+    clerks = {"ann": "youyi-1", "cat": "youyi-5"}
+    for line in DAY_SCRIPT.strip().splitlines():
+        hhmm, *steps = line.split(" · ")
+        when(hhmm)
+        for step in steps:
+            verb, who, *rest = step.split()
+            counter = clerks.get(who, who)
+            if verb == "open":
+                w(counters.open_counter, counter, who, "youyi")
+            elif verb == "issue":  # issue NUMBER SERVICE
+                issue(who, rest[0])
+            elif verb == "call":  # call CLERK NUMBER-EXPECTED
+                call(counter, who, rest[0])
+            elif verb == "no_show":  # no_show CLERK STATUS-AFTER
+                assert w(counters.no_show, counter, who).status == rest[0]
+            elif verb == "transfer":
+                w(counters.transfer, counter, who, service=rest[0])
+            elif verb in ("pause", "reinstate", "resume", "start", "done", "recall"):
+                w(getattr(counters, verb), counter, who, *rest)
+            elif verb == "rate_at":  # rate_at NUMBER GRADE REASON: the counter's rating pad
+                w(
+                    evaluation.rate_at_counter,
+                    "youyi-1",
+                    who,
+                    evaluation.check(int(rest[0]), rest[1]),
+                    device="youyi-d1",
+                )
+            elif verb == "rate":  # rate NUMBER GRADE: on the phone
+                w(evaluation.rate_ticket, ids[who], evaluation.check(int(rest[0])))
+            elif verb == "close":  # close SITE EXPIRED-EXPECTED
+                assert w(counters.expire_open, who, statuses=("waiting", "called")) == int(rest[0])
+            else:
+                raise AssertionError(step)
     return ids
 
 
