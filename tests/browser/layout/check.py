@@ -14,12 +14,12 @@ from __future__ import annotations
 import io
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 PROBE = (Path(__file__).parent / "layout_probe.js").read_text(encoding="utf-8")
 
@@ -107,3 +107,20 @@ def shoot(page: Page, name: str, *, full_page: bool = False) -> None:
     shot = Image.open(io.BytesIO(page.screenshot(full_page=full_page))).convert("RGB")
     # a 256-colour palette keeps UI screenshots sharp at a third of the size (docs/screenshots is in git)
     shot.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(Path(folder) / f"{slug}.png", optimize=True)
+
+
+def info_screens(page: Page, shot: Callable[[str], None], *, nearby: bool = True) -> None:
+    """The service guide (and its next matter) and the nearby centers, from a kiosk's first
+    screen and back: the screens both kiosks share (templates/partials/kiosk_screens.html)."""
+    page.locator("#guide-start").click()
+    expect(page.locator("#guide-docs li").first).to_be_visible()
+    shot("guide")
+    if page.locator("#guide-next").is_visible():
+        page.locator("#guide-next").click()
+        shot("guide-next-matter")
+    page.locator("#guide-back").click()
+    if nearby:
+        page.locator("#nearby-start").click()
+        expect(page.locator("#nearby-list li").first).to_be_visible()
+        shot("nearby")
+        page.locator("#nearby-back").click()

@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import CLOCK
-from tests.browser.layout.check import VIEWPORTS, Layout
+from tests.browser.layout.check import VIEWPORTS, Layout, info_screens
 from tests.kiosk_rig import KioskRig
 from tests.live import LiveServer
 from web.i18n import catalog
@@ -119,15 +119,7 @@ def walk(v: Visit, k: Kiosks) -> None:
     page.locator("#finish").click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")  # the next resident starts in Chinese
     v.open(k.url(PRINTING, v.lang))
-    page.locator("#guide-start").click()
-    v("guide")
-    if page.locator("#guide-next").is_visible():
-        page.locator("#guide-next").click()
-        v("guide-next-matter")
-    page.locator("#guide-back").click()
-    page.locator("#nearby-start").click()
-    expect(page.locator("#nearby-list li").first).to_be_visible()
-    v("nearby")
+    info_screens(page, v)
 
     v.open(k.url(BARE, v.lang))  # no agent: nothing prints, no card reader
     v.pick("social")

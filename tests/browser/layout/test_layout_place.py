@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.a11y import audit
 from tests.browser.conftest import CLOCK
-from tests.browser.layout.check import VIEWPORTS, Layout
+from tests.browser.layout.check import VIEWPORTS, Layout, info_screens
 from tests.live import LiveServer
 from tests.registry.test_registry_rules import id_for
 
@@ -39,29 +39,24 @@ class Place:
         return self.url(f"/kiosk/{PLACE}", lang) + f"#token={self.token}"
 
 
-def _serve(tmp: Path, clock: str) -> tuple[LiveServer, str]:
+def _serve(tmp: Path, clock: str) -> Iterator[Place]:
     live = LiveServer(tmp, clock)
     token = live.cli("device", "token", PLACE).split()[-1]
     live.start()
-    return live, token
+    try:
+        yield Place(live, token)
+    finally:
+        live.stop()
 
 
 @pytest.fixture(scope="module")
 def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Place]:
-    live, token = _serve(tmp_path_factory.mktemp("layout-place-day"), CLOCK)
-    try:
-        yield Place(live, token)
-    finally:
-        live.stop()
+    yield from _serve(tmp_path_factory.mktemp("layout-place-day"), CLOCK)
 
 
 @pytest.fixture(scope="module")
 def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Place]:
-    live, token = _serve(tmp_path_factory.mktemp("layout-place-night"), NIGHT)
-    try:
-        yield Place(live, token)
-    finally:
-        live.stop()
+    yield from _serve(tmp_path_factory.mktemp("layout-place-night"), NIGHT)
 
 
 def walk(page: Page, check: Layout, place: Place, elder: bool, lang: str) -> None:
@@ -85,15 +80,7 @@ def walk(page: Page, check: Layout, place: Place, elder: bool, lang: str) -> Non
     page.locator("#book-start").click()
     v("appointments")
     page.locator("#book-back").click()
-    page.locator("#guide-start").click()
-    expect(page.locator("#guide-docs li").first).to_be_visible()
-    v("guide")
-    page.locator("#guide-back").click()
-    if not elder:
-        page.locator("#nearby-start").click()
-        expect(page.locator("#nearby-list li").first).to_be_visible()
-        v("nearby")
-        page.locator("#nearby-back").click()
+    info_screens(page, v, nearby=not elder)
     page.locator("#remote-start").click()
     expect(page.locator("#remote-sites .district-site").first).to_be_visible()
     check(page, f"remote-choose-{mode}-{lang}", min_font=font)
