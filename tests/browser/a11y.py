@@ -27,6 +27,16 @@ KIOSK = "registry-k1"
 PAD_DEVICE = "registry-d1"
 BOOKED = ("张三", "110105199003071239", "13800138000"), ("李四", "31011519850612174X", "13900139000")
 BOOKING_DAY = "2026-05-18"
+# The supervisor's pages, as (path, label, the body attribute set when the page has loaded)
+SUPERVISOR_PAGES = [
+    ("/admin", "overview", None),
+    (f"/admin/stats?site={SITE}", "statistics", "data-rendered"),
+    (f"/admin/followups?site={SITE}", "follow-ups", None),
+    (f"/admin/appointments?site={SITE}&date={BOOKING_DAY}", "appointments", None),
+    ("/admin/devices", "devices", None),
+    (f"/admin/notices?site={SITE}", "display notices", None),
+    ("/admin/accounts", "accounts", None),
+]
 BOOKING_START = "2026-05-18T10:00:00+08:00"
 
 _axe = Axe()

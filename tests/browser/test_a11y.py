@@ -20,6 +20,7 @@ from tests.browser.a11y import (
     COUNTER,
     KIOSK,
     SITE,
+    SUPERVISOR_PAGES,
     Hall,
     audit,
     choose_service,
@@ -145,16 +146,7 @@ def test_every_page_has_no_serious_or_critical_finding(browser: Browser, hall: H
 
     sup_context = browser.new_context(viewport={"width": 1280, "height": 900})
     sup = sign_in(sup_context, hall, "sup-a")
-    for path, label, ready in [
-        ("/admin", "admin overview", None),
-        (f"/admin/hall?site={SITE}", "live hall", "data-loaded"),
-        (f"/admin/stats?site={SITE}", "statistics", "data-rendered"),
-        (f"/admin/followups?site={SITE}", "follow-ups", None),
-        (f"/admin/appointments?site={SITE}&date={BOOKING_DAY}", "appointments", None),
-        ("/admin/devices", "devices", None),
-        (f"/admin/notices?site={SITE}", "display notices", None),
-        ("/admin/accounts", "accounts", None),
-    ]:
+    for path, label, ready in [*SUPERVISOR_PAGES, (f"/admin/hall?site={SITE}", "live hall", "data-loaded")]:
         sup.goto(f"{hall.base}{path}")
         if ready:
             expect(sup.locator("body")).to_have_attribute(ready, "1")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.browser.a11y import BOOKING_DAY, SITE, Hall, sign_in, start_hall
+from tests.browser.a11y import SUPERVISOR_PAGES, Hall, sign_in, start_hall
 from tests.browser.layout.check import VIEWPORTS, Layout
 
 MIN_FONT = 14
@@ -34,15 +34,7 @@ def test_supervisor_pages_fit_a_desk_screen(browser: Browser, hall: Hall, lang: 
         page.goto(f"{hall.base}{path}?lang={lang}")
         check(page, f"{label}-{lang}", min_font=MIN_FONT, scrolls=True)
     sup = sign_in(context, hall, "sup-a")
-    for path, label, ready in [
-        ("/admin", "overview", None),
-        (f"/admin/stats?site={SITE}", "statistics", "data-rendered"),
-        (f"/admin/followups?site={SITE}", "follow-ups", None),
-        (f"/admin/appointments?site={SITE}&date={BOOKING_DAY}", "appointments", None),
-        ("/admin/devices", "devices", None),
-        (f"/admin/notices?site={SITE}", "display notices", None),
-        ("/admin/accounts", "accounts", None),
-    ]:
+    for path, label, ready in SUPERVISOR_PAGES:
         sep = "&" if "?" in path else "?"
         sup.goto(f"{hall.base}{path}{sep}lang={lang}")
         if ready:
