@@ -1,7 +1,6 @@
 """The district's configuration: typed, validated once at start.
 
-A bad field stops the start with its path (``$.sites[3].counters[0].services``), not
-later with a KeyError.
+A bad field stops the start with its path (``$.sites[3].counters[0].services``), not later with a KeyError.
 """
 
 from __future__ import annotations
@@ -15,6 +14,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from core.errors import ConfigError
+from core.matters import catalogue
 
 Kind = Literal["community", "marriage"]
 NoShowPolicy = Literal["void", "requeue"]
@@ -214,6 +214,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True
     places: list[Place] = []
     special_dates: list[SpecialDate] = []
     limits: Limits = Limits()
+    matters: list[catalogue.Item] = []  # 事项目录 (core/matters/catalogue.py, SPEC 6c)
 
     def __post_init__(self) -> None:
         self._idx = _Index(self)
@@ -387,7 +388,7 @@ def parse(text: str | bytes) -> Config:
         raise ConfigError(f"not valid TOML: {e}") from None
     _check(cfg)
     _check_special_dates(cfg)
-    return cfg
+    return catalogue.checked(cfg)
 
 
 def load(path: str | Path) -> Config:

@@ -244,3 +244,19 @@ class RemoteExpired(Conflict):
     """A remote ticket not checked in within its time: gone."""
 
     code = "remote_expired"
+
+
+class MatterNotFound(NotFound):
+    """No such matter, or not for this caller (a wrong verification answers the same)."""
+
+    code = "matter_not_found"
+
+
+class UnknownItem(NotFound):
+    code = "unknown_item"
+
+
+class DocumentsMissing(Conflict):
+    """A returned matter is reopened only with every required document."""
+
+    code = "documents_missing"

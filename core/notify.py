@@ -33,6 +33,10 @@ TEXTS = {
     "turn.near": "【{site}】您的{number}号前面还有{ahead}人，请到大厅等候叫号。",
     # to the site's supervisors (core/supervision/evaluation.py): no phone of a resident, no reason text
     "evaluation.bad": "【{site}】{counter}号窗口的{number}号收到差评（{grade}），请及时跟进。",
+    # 办件 (core/matters/lifecycle.py): the code and the item, never the identity
+    "matter.ready": "【{site}】您的办件{code}（{item}）已办好，请携带身份证到本中心取“出证领证”号领取。",
+    "matter.returned": "【{site}】您的办件{code}（{item}）需要补正材料，请查看办件进度页或致电中心。",
+    "matter.rejected": "【{site}】您的办件{code}（{item}）不予办理，理由见办件进度页。",
 }
 
 
@@ -87,7 +91,10 @@ def render(kind: str, payload: dict[str, Any]) -> str:
 
 
 def due(r: Reader, limit: int = 50) -> list[dict[str, Any]]:
-    return [dict(row) for row in sql.due_messages(r, r.now.timestamp(), limit)]
+    # ``platform.*`` rows are the 好差评 export's (core/matters/export.py sends them), not messages
+    return [
+        dict(row) for row in sql.due_messages(r, r.now.timestamp(), limit) if not row["kind"].startswith("platform.")
+    ]
 
 
 def mark(tx: Tx, results: list[tuple[int, str | None, int]]) -> None:

@@ -26,6 +26,8 @@ EventType = Literal[
     "help.closed",
     "evaluation.recorded",  # 好差评 (core/supervision/evaluation.py): number, counter, grade; no reason or words
     "evaluation.bad",
+    "matter.updated",  # 办件 (core/matters/): status, item, sites, due; never the code or the identity
+    "matter.overdue",  # a matter passed its due day (the processing site's hall page alerts): item, due
     "notices.updated",  # 温馨提示 of the site's displays (core/supervision/notices.py): the lines, nothing personal
 ]
 

@@ -376,6 +376,74 @@ def m0009(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0010_matters")
+def m0010_matters(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- 办件 (core/matters/, SPEC 6c): a matter accepted at a counter, its owner and processing sites,
+        -- its due day in working days; the identity only keyed-hashed and masked, the phone sealed
+        CREATE TABLE matters (
+            code TEXT PRIMARY KEY,              -- 办件编号, also its id in the API
+            item TEXT NOT NULL,                 -- catalogue item (config [[matters]])
+            service TEXT NOT NULL,
+            accepted_site TEXT NOT NULL,
+            processing_site TEXT NOT NULL,
+            status TEXT NOT NULL,               -- accepted, handed_off, in_progress, ready, delivered, returned, rejected
+            ticket TEXT,                        -- the visit it was accepted in
+            clerk TEXT NOT NULL,                -- who accepted it
+            assignee TEXT,                      -- who started processing it
+            id_hash TEXT,
+            id_masked TEXT,
+            phone TEXT,                         -- sealed; told when ready
+            received TEXT NOT NULL,             -- JSON list of document indexes received (or replaced)
+            missing TEXT NOT NULL,              -- JSON list of document indexes missing (补正)
+            note TEXT,
+            reason TEXT,                        -- why rejected
+            accepted_ts REAL NOT NULL,
+            started_day TEXT,                   -- the day the time limit runs from (acceptance, or documents completed)
+            due_day TEXT,                       -- YYYY-MM-DD at the processing site; NULL while returned
+            ready_ts REAL,
+            closed_ts REAL,                     -- delivered or rejected: retention counts from here
+            overdue_alerted INTEGER NOT NULL DEFAULT 0,
+            collect_ticket TEXT                 -- the 出证领证 ticket it was delivered at
+        );
+        CREATE INDEX matters_processing ON matters (processing_site, status, due_day);
+        CREATE INDEX matters_accepted ON matters (accepted_site, status);
+        CREATE INDEX matters_ticket ON matters (ticket);
+        CREATE INDEX matters_identity ON matters (id_hash, status);
+        -- every step, with actor and time: both centers and the resident see the same history
+        CREATE TABLE matter_steps (
+            id INTEGER PRIMARY KEY,
+            matter TEXT NOT NULL REFERENCES matters (code),
+            status TEXT NOT NULL,
+            site TEXT NOT NULL,                 -- where the step was taken
+            actor TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            note TEXT
+        );
+        CREATE INDEX matter_steps_matter ON matter_steps (matter, id);
+        -- 一事一评: a rating of a matter (after the visit, or again once delivered), its follow-up when bad
+        CREATE TABLE matter_ratings (
+            id INTEGER PRIMARY KEY,
+            matter TEXT NOT NULL REFERENCES matters (code),
+            stage TEXT NOT NULL,                -- visit, delivered
+            ticket TEXT,
+            site TEXT NOT NULL,                 -- the site rated: the visit's, or the processing site
+            grade INTEGER NOT NULL CHECK (grade BETWEEN 1 AND 5),
+            reason TEXT,
+            channel TEXT NOT NULL,              -- pad, phone
+            at_ts REAL NOT NULL,
+            followup_due TEXT,                  -- bad ratings: the follow-up's deadline (working days)
+            followup_by TEXT,
+            followup_ts REAL,
+            followup_result TEXT,
+            UNIQUE (matter, stage)
+        );
+        CREATE INDEX matter_ratings_site ON matter_ratings (site, at_ts);
+        """
+    )
+
+
 def migrate(path: str | Path) -> None:
     """Apply pending migrations; WAL mode is set once for the file."""
     db = sqlite_utils.Database(path)

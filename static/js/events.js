@@ -19,6 +19,8 @@ export const EVENTS = Object.freeze({
   HELP_CLOSED: "help.closed",
   EVALUATION_RECORDED: "evaluation.recorded",
   EVALUATION_BAD: "evaluation.bad",
+  MATTER_UPDATED: "matter.updated",
+  MATTER_OVERDUE: "matter.overdue",
   NOTICES_UPDATED: "notices.updated",
 });
 
