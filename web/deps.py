@@ -19,7 +19,7 @@ from core import accounts, notify
 from core.accounts import Principal
 from core.config import Config
 from core.days.clock import Clock
-from core.errors import Forbidden, Unauthenticated
+from core.errors import Forbidden, Unauthenticated, UnknownCounter
 from core.store.db import Store
 from voice.speech import Voice
 from web.guard.auth import TokenCache, bearer
@@ -133,3 +133,11 @@ async def staff(request: Request) -> Staff | None:
 def session_token(request: Request) -> str | None:
     found = request.session.get(SESSION_KEY)
     return found.get("token") if isinstance(found, dict) else None
+
+
+def counter_site(request: Request) -> str:
+    """The site of the path's ``{counter}``."""
+    found = hall_of(request).config.counter(request.path_params["counter"])
+    if found is None:
+        raise UnknownCounter(f"没有这个窗口 / unknown counter {request.path_params['counter']!r}")
+    return str(found[0].id)

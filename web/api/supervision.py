@@ -15,12 +15,12 @@ from starlette.routing import Route
 
 from core.accounts import Principal
 from core.days.hours import local_day
-from core.errors import InvalidInput, UnknownCounter, UnknownSite
+from core.errors import InvalidInput, UnknownSite
 from core.store.db import Reader
 from core.supervision import evaluation, hall, staffing, stats, stats_report
 from web import body
 from web.api.exports import csv_response
-from web.deps import SUPERVISORS, hall_of, require
+from web.deps import SUPERVISORS, counter_site, hall_of, require
 
 
 class RatingBody(body.Body):
@@ -108,13 +108,6 @@ async def rate_ticket(request: Request) -> Response:
 
 
 # -- 好差评 on a counter's pad (a display device token of the counter's site) ---------------
-def _counter_site(request: Request) -> str:
-    found = hall_of(request).config.counter(request.path_params["counter"])
-    if found is None:
-        raise UnknownCounter(f"没有这个窗口 / unknown counter {request.path_params['counter']!r}")
-    return str(found[0].id)
-
-
 async def pad_state(request: Request) -> Response:
     """
     summary: What the counter's pad shows (the ticket just finished there, if it may be rated)
@@ -122,7 +115,7 @@ async def pad_state(request: Request) -> Response:
       200: {description: "{counter, site, pending, grades, reasons}"}
       404: {description: unknown_counter}
     """
-    await require(request, "display", *SUPERVISORS, site=_counter_site(request))
+    await require(request, "display", *SUPERVISORS, site=counter_site(request))
     return JSONResponse(await hall_of(request).store.read(evaluation.pad_state, request.path_params["counter"]))
 
 
@@ -147,7 +140,7 @@ async def pad_rate(request: Request) -> Response:
       409: {description: already_evaluated, not_evaluable}
       422: {description: invalid_input}
     """
-    who = await require(request, "display", site=_counter_site(request))
+    who = await require(request, "display", site=counter_site(request))
     req = await body.decode(request, PadRating)
     h = hall_of(request)
     h.limits.device(who.name)

@@ -16,12 +16,12 @@ from starlette.schemas import SchemaGenerator
 
 from core import accounts
 from core.accounts import Principal
-from core.errors import TicketNotFound, UnknownCounter
+from core.errors import TicketNotFound
 from core.model import Ticket
 from core.queue import counters, desk, tickets, views
 from core.store.db import Reader
 from web import body
-from web.deps import STAFF, hall_of, require, site_scope
+from web.deps import STAFF, counter_site, hall_of, require, site_scope
 from web.guard.limits import client_address
 from web.live import kiosk_link
 
@@ -184,13 +184,6 @@ async def get_ticket(request: Request) -> Response:
 
 
 # -- counters --------------------------------------------------------------------------
-def counter_site(request: Request) -> str:
-    found = hall_of(request).config.counter(request.path_params["counter"])
-    if found is None:
-        raise UnknownCounter(f"没有这个窗口 / unknown counter {request.path_params['counter']!r}")
-    return str(found[0].id)
-
-
 async def get_counter(request: Request) -> Response:
     """
     summary: A counter's state, its ticket in hand and its waiting list (staff)
