@@ -58,20 +58,19 @@ def insert(c: Conn, site: str, kiosk: str | None, kiosk_name: str, now_ts: float
 
 def claim(c: Conn, site: str, help_id: int, by: str, now_ts: float) -> bool:
     """Claim an open request; False when it is not open (claimed, closed or unknown)."""
-    r = c.one(
-        "UPDATE help_requests SET status = 'claimed', claimed_by = ?, claimed_ts = ? "
-        "WHERE site = ? AND id = ? AND status = 'open' RETURNING id",
-        (by, now_ts, site, help_id),
-    )
-    return r is not None
+    return _move(c, site, help_id, "claimed", by, now_ts, "status = 'open'")
 
 
 def close(c: Conn, site: str, help_id: int, by: str, now_ts: float) -> bool:
     """Close a request not closed yet; False otherwise."""
+    return _move(c, site, help_id, "closed", by, now_ts, "status != 'closed'")
+
+
+def _move(c: Conn, site: str, help_id: int, to: str, by: str, now_ts: float, when: str) -> bool:
     r = c.one(
-        "UPDATE help_requests SET status = 'closed', closed_by = ?, closed_ts = ? "
-        "WHERE site = ? AND id = ? AND status != 'closed' RETURNING id",
-        (by, now_ts, site, help_id),
+        f"UPDATE help_requests SET status = ?, {to}_by = ?, {to}_ts = ? "
+        f"WHERE site = ? AND id = ? AND {when} RETURNING id",
+        (to, by, now_ts, site, help_id),
     )
     return r is not None
 

@@ -268,16 +268,6 @@ def targeted_at(c: Conn, site: str, counter: str, limit: int = 100) -> list[Tick
     return [_ticket(r) for r in rows]
 
 
-def recent_durations(c: Conn, site: str, service: str, n: int) -> list[float]:
-    """Minutes from start to done of the last ``n`` tickets served."""
-    rows = c.execute(
-        "SELECT closed_ts - serving_ts FROM tickets INDEXED BY tickets_done WHERE site = ? AND service = ? "
-        "AND status = 'done' AND serving_ts IS NOT NULL ORDER BY closed_ts DESC LIMIT ?",
-        (site, service, n),
-    ).fetchall()
-    return [max(0.0, float(r[0])) / 60 for r in rows]
-
-
 def recent_cycles(c: Conn, site: str, service: str, n: int) -> list[float]:
     """Minutes from call to done of the last ``n`` tickets served: the counter's time per ticket."""
     rows = c.execute(

@@ -94,7 +94,8 @@ def test_full_lifecycle_and_event_log(store: Store, clock: ManualClock) -> None:
         "ticket.serving",
         "ticket.done",
     ]
-    assert store.read_sync(lambda r: queries.recent_durations(r, "youyi", "general", 5)) == [8.0]
+    # the counter's time per ticket, from the call (1 min before the start) to done
+    assert store.read_sync(lambda r: queries.recent_cycles(r, "youyi", "general", 5)) == [9.0]
 
 
 def test_only_the_signed_in_clerk_acts(store: Store) -> None:
