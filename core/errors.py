@@ -45,6 +45,12 @@ class NotFound(HallError):
 class UnknownSite(NotFound):
     code = "unknown_site"
 
+    @classmethod
+    def of(cls, site_id: str) -> UnknownSite:
+        """The error for a requested id, echoed at most 40 characters long (a path may be 8 KB)."""
+        shown = site_id if len(site_id) <= 40 else site_id[:40] + "…"
+        return cls(f"没有这个服务中心 / unknown site {shown!r}")
+
 
 class UnknownAccount(NotFound):
     code = "unknown_account"

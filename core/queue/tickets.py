@@ -40,7 +40,7 @@ def format_number(prefix: str, seq: int) -> str:
 def site_and_service(tx: Tx | Reader, site_id: str, service_id: str) -> tuple[Site, Service]:
     site = tx.config.site(site_id)
     if site is None:
-        raise UnknownSite(f"没有这个服务中心 / unknown site {site_id!r}")
+        raise UnknownSite.of(site_id)
     service = tx.config.service(service_id)
     if service is None or service_id not in site.services:
         raise UnknownService(f"本中心没有该业务 / service {service_id!r} is not offered at {site_id}")

@@ -51,7 +51,7 @@ def public_ticket(c: Ctx, t: Ticket) -> dict[str, Any]:
 def site_or_raise(c: Ctx, site_id: str) -> Site:
     site: Site | None = c.config.site(site_id)
     if site is None:
-        raise UnknownSite(f"没有这个服务中心 / unknown site {site_id!r}")
+        raise UnknownSite.of(site_id)
     return site
 
 

@@ -54,7 +54,7 @@ def last_set(r: Reader | Tx, site_id: str) -> dict[str, Any] | None:
 def save(tx: Tx, site_id: str, lines: list[str], by: str) -> list[str]:
     """Replace the site's notices; the site's displays get them at once (``notices.updated``)."""
     if tx.config.site(site_id) is None:
-        raise UnknownSite(f"没有这个服务中心 / unknown site {site_id!r}")
+        raise UnknownSite.of(site_id)
     sql.write(tx, site_id, lines, by, tx.now.timestamp())
     tx.emit(site_id, "notices.updated", {"notices": lines}, actor=by)
     return lines

@@ -37,7 +37,7 @@ async def heartbeat(request: Request) -> Response:
     hall = hall_of(request)
     site_id = request.path_params["site"]
     if hall.config.site(site_id) is None:
-        raise UnknownSite(f"没有这个服务中心 / unknown site {site_id!r}")
+        raise UnknownSite.of(site_id)
     who = await caller(request)
     if who is None:
         hall.limits.address(request, "display_heartbeat_failed", FAILED_PER_MINUTE)

@@ -64,7 +64,7 @@ def int_param(request: Request, name: str, default: int, lo: int, hi: int) -> in
 def _site(request: Request) -> str:
     site_id = str(request.path_params["site"])
     if hall_of(request).config.site(site_id) is None:
-        raise UnknownSite(f"没有这个服务中心 / unknown site {site_id!r}")
+        raise UnknownSite.of(site_id)
     return site_id
 
 
