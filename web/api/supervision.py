@@ -16,6 +16,7 @@ from starlette.routing import Route
 from core.accounts import Principal
 from core.days.hours import local_day
 from core.errors import InvalidInput, UnknownSite
+from core.matters import rating as matter_rating
 from core.store.db import Reader
 from core.supervision import evaluation, hall, staffing, stats, stats_report
 from web import body
@@ -73,10 +74,10 @@ async def ticket_evaluation(request: Request) -> Response:
     """
     summary: Whether this ticket may be rated now, and the grades and reasons to offer
     responses:
-      200: {description: "{evaluable, evaluated, grade, grades, reasons}"}
+      200: {description: "{evaluable, evaluated, grade, grades, reasons, matters (一事一评: the visit's 办件)}"}
       404: {description: ticket_not_found}
     """
-    return JSONResponse(await hall_of(request).store.read(evaluation.ticket_state, request.path_params["id"]))
+    return JSONResponse(await hall_of(request).store.read(matter_rating.ticket_state, request.path_params["id"]))
 
 
 async def rate_ticket(request: Request) -> Response:
@@ -103,7 +104,7 @@ async def rate_ticket(request: Request) -> Response:
     h = hall_of(request)
     h.limits.address(request, "rating", h.config.limits.tickets_per_address_per_minute)
     rating = evaluation.check(req.grade, req.reason, req.comment)
-    out = await h.store.write(evaluation.rate_ticket, request.path_params["id"], rating)
+    out = await h.store.write(matter_rating.rate_ticket, request.path_params["id"], rating)
     return JSONResponse(out, status_code=201)
 
 
@@ -116,7 +117,7 @@ async def pad_state(request: Request) -> Response:
       404: {description: unknown_counter}
     """
     await require(request, "display", *SUPERVISORS, site=counter_site(request))
-    return JSONResponse(await hall_of(request).store.read(evaluation.pad_state, request.path_params["counter"]))
+    return JSONResponse(await hall_of(request).store.read(matter_rating.pad_state, request.path_params["counter"]))
 
 
 async def pad_rate(request: Request) -> Response:
@@ -146,7 +147,7 @@ async def pad_rate(request: Request) -> Response:
     h.limits.device(who.name)
     rating = evaluation.check(req.grade, req.reason, req.comment)
     out = await h.store.write(
-        evaluation.rate_at_counter, request.path_params["counter"], req.number, rating, device=who.name
+        matter_rating.rate_at_counter, request.path_params["counter"], req.number, rating, device=who.name
     )
     return JSONResponse(out, status_code=201)
 
