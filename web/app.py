@@ -28,7 +28,7 @@ from core.registry import visits
 from core.store.secret import load_secret
 from core.supervision import evaluation
 from web import errors
-from web.api import booking, display, district, help, remote, supervision, tickets, voice
+from web.api import booking, display, district, help, matters, remote, supervision, tickets, voice
 from web.deps import Hall
 from web.guard import connections
 from web.guard.headers import SecurityHeaders
@@ -53,6 +53,7 @@ async def housekeeping(hall: Hall, every: float = 15.0) -> None:
             await hall.store.write(visits.sweep)
             await hall.store.write(notify.purge)
             await hall.store.write(evaluation.purge)
+            await matters.upkeep(hall)  # overdue alerts, retention, the 好差评 export (web/api/matters.py)
             messages = await hall.store.read(notify.due)
             if messages:
                 results = await asyncio.to_thread(notify.deliver, hall.sink, messages, hall.secret)
@@ -132,6 +133,7 @@ def create_app(
         *display.routes,
         *district.routes,
         *remote.routes,
+        *matters.routes,
     ]
     routes = [
         Mount("/api/v1", routes=api_routes),
