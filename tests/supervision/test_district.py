@@ -67,3 +67,18 @@ def test_distance_is_a_great_circle(config: object) -> None:
 def test_district_is_in_the_openapi_document(client: TestClient) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/district" in paths or "/district" in paths
+
+
+def test_the_district_moves_with_the_queue_within_one_second(client: TestClient, hall: Hall,
+                                                              kiosk: dict[str, str]) -> None:  # fmt: skip
+    """The answer is kept for a second (web/api/district.py), but not past an event: the hall
+    clock here stands still, and a number taken shows at once."""
+
+    def waiting() -> int:
+        youyi = next(s for s in client.get("/api/v1/district").json()["sites"] if s["id"] == "youyi")
+        return int(next(s for s in youyi["services"] if s["id"] == "general")["waiting"])
+
+    before = waiting()
+    assert waiting() == before
+    hall.take("general", kiosk)
+    assert waiting() == before + 1
