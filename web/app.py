@@ -37,6 +37,7 @@ from web.live import kiosk_link, sites
 from web.pages import accounts, devices, holidays, home, kiosk, notices
 from web.pages import booking as booking_pages
 from web.pages import district as district_pages
+from web.pages import matters as matters_pages
 from web.pages import staff as staff_pages
 from web.pages import supervision as supervision_pages
 from web.render import Refused, refused
@@ -150,6 +151,7 @@ def create_app(
         *booking_pages.routes,
         *district_pages.routes,
         *supervision_pages.routes,
+        *matters_pages.routes,
     ]
     return Starlette(
         routes=routes,
