@@ -388,7 +388,7 @@ def m0010_matters(db: sqlite_utils.Database) -> None:
             service TEXT NOT NULL,
             accepted_site TEXT NOT NULL,
             processing_site TEXT NOT NULL,
-            status TEXT NOT NULL,               -- accepted, handed_off, in_progress, ready, delivered, returned, rejected
+            status TEXT NOT NULL,               -- accepted handed_off in_progress ready delivered returned rejected
             ticket TEXT,                        -- the visit it was accepted in
             clerk TEXT NOT NULL,                -- who accepted it
             assignee TEXT,                      -- who started processing it

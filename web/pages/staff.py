@@ -27,6 +27,7 @@ from web.errors import status_for
 from web.guard import csrf
 from web.guard.limits import client_address
 from web.i18n import N_
+from web.pages import matters as matters_pages
 from web.render import Refused, bilingual, error_page, render
 
 FORM_EXPIRED = "表单已过期，请刷新页面后重试 / the form has expired: reload the page and try again"
@@ -188,7 +189,7 @@ async def counter_page(request: Request) -> Response:
     }
     ctx = {"staff": who, "site": site, "counter": counter, "data": data,
            "service_names": {s.id: s for s in services}}  # fmt: skip
-    return render(request, "counter.html", ctx, js=COUNTER_JS)
+    return render(request, "counter.html", ctx, js={**COUNTER_JS, **matters_pages.COUNTER_JS})
 
 
 async def admin(request: Request) -> Response:

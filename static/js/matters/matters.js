@@ -1,0 +1,155 @@
+// A site's matters for its staff (templates/matters.html): act on each with the step buttons the
+// server allows for its status; supervisors also see the time limits per clerk, follow-ups, on-time figures.
+import { api, staffToken } from "../lib/api.js";
+import { $, el, readJSON } from "../lib/dom.js";
+import { pickLang, t } from "../lib/i18n.js";
+import { line, siteName } from "./common.js";
+
+const page = readJSON("page-data");
+const SITE = page.site;
+const TOKEN = staffToken();
+const due = (day) => t("due", { day });
+
+// the steps a status allows, and who acts: "holder" (the site holding it) or either center
+const STEPS = {
+  accepted: ["hand-off", "start", "return", "reject"],
+  handed_off: ["start", "return", "reject"],
+  in_progress: ["ready", "return", "reject"],
+  ready: ["deliver"],
+  returned: ["reopen", "reject"],
+};
+const KEY = { "hand-off": "hand_off" };
+
+function message(text) {
+  $("#message").textContent = text;
+}
+
+function stepAllowed(m, step) {
+  const cross = m.processing_site.id !== m.accepted_site.id;
+  if (step === "hand-off") return cross && m.accepted_site.id === SITE;
+  if (step === "start" && m.status === "accepted") return !cross && m.holder === SITE;
+  if (m.status === "returned") return true;
+  return m.holder === SITE;
+}
+
+async function act(m, step) {
+  const body = {};
+  if (step === "reject") {
+    const note = window.prompt(t("reason_prompt"));
+    if (!note) return;
+    body.note = note;
+  } else if (step === "return") {
+    const note = window.prompt(t("missing_prompt"));
+    if (!note) return;
+    body.note = note;
+  } else if (step === "reopen") {
+    const full = await api("GET", `/api/v1/matters/${m.code}`, { token: TOKEN });
+    body.paper = full.missing.map((d) => d.index);
+  }
+  try {
+    await api("POST", `/api/v1/matters/${encodeURIComponent(m.code)}/${step}`, { token: TOKEN, body });
+    message(`${m.code}: ${t("saved")}`);
+    await refresh();
+  } catch (e) {
+    message(pickLang(e.message));
+  }
+}
+
+function item(m) {
+  const li = el("li", { class: `matter ${m.urgency}`, dataset: { code: m.code } }, line(m, due));
+  li.append(el("span", { class: "muted" }, ` ${siteName(m.accepted_site)} → ${siteName(m.processing_site)}`));
+  const bar = el("span", { class: "matter-actions" });
+  for (const step of STEPS[m.status] || []) {
+    if (!stepAllowed(m, step)) continue;
+    const b = el("button", { type: "button", class: "button small", dataset: { step } }, t(KEY[step] || step));
+    b.addEventListener("click", () => act(m, step));
+    bar.append(b);
+  }
+  li.append(bar);
+  return li;
+}
+
+function fill(list, items) {
+  list.replaceChildren(...(items.length ? items.map(item) : [el("li", { class: "muted" }, t("none"))]));
+}
+
+async function refresh() {
+  const all = await api("GET", `/api/v1/sites/${SITE}/matters`, { token: TOKEN });
+  fill($("#incoming"), all.filter((m) => m.status === "handed_off" && m.processing_site.id === SITE));
+  fill($("#open"), all.filter((m) => ["accepted", "in_progress"].includes(m.status) || (m.status === "handed_off" && m.processing_site.id !== SITE)));
+  fill($("#waiting"), all.filter((m) => ["returned", "ready"].includes(m.status)));
+  if (page.supervisor) await refreshBoard();
+}
+
+async function refreshBoard() {
+  const b = await api("GET", `/api/v1/sites/${SITE}/matters/board`, { token: TOKEN });
+  $("#due-summary").textContent = `${b.open} · ${t("near")}: ${b.near.length} · ${t("overdue")}: ${b.overdue.length}`;
+  $("#by-clerk").replaceChildren(
+    ...b.by_clerk.map((c) =>
+      el("tr", { class: c.overdue ? "overdue" : "" }, el("td", {}, c.clerk), el("td", {}, c.open), el("td", {}, c.near), el("td", {}, c.overdue)),
+    ),
+  );
+  const fu = $("#followups");
+  fu.replaceChildren(
+    ...(b.followups.length
+      ? b.followups.map((f) => {
+          const li = el("li", { class: f.overdue ? "matter overdue" : "matter" },
+            el("strong", {}, f.code), ` · ${f.item_name} · ${f.grade_label} (${f.grade}) · ${f.reason_label || ""} · ${due(f.followup_due)}`);
+          const b2 = el("button", { type: "button", class: "button small" }, t("record_followup"));
+          b2.addEventListener("click", async () => {
+            const result = window.prompt(t("followup_prompt"));
+            if (!result) return;
+            try {
+              await api("POST", `/api/v1/matters/ratings/${f.id}/followup`, { token: TOKEN, body: { result } });
+              await refreshBoard();
+            } catch (e) {
+              message(pickLang(e.message));
+            }
+          });
+          li.append(" ", b2);
+          return li;
+        })
+      : [el("li", { class: "muted" }, t("none"))]),
+  );
+}
+
+async function stats(e) {
+  if (e) e.preventDefault();
+  const from = $("#stats-from").value;
+  const to = $("#stats-to").value;
+  const q = `from=${from}&to=${to}`;
+  $("#stats-csv").href = `/api/v1/sites/${SITE}/matters/stats?${q}&format=csv`;
+  try {
+    const s = await api("GET", `/api/v1/sites/${SITE}/matters/stats?${q}`, { token: TOKEN });
+    $("#stats").replaceChildren(
+      ...s.rows.map((r) =>
+        el("tr", {}, el("td", {}, r.item_name), el("td", {}, siteName(r.processing_site)), el("td", {}, r.finished),
+          el("td", {}, `${r.on_time} (${Math.round((r.on_time_rate || 0) * 100)}%)`), el("td", {}, r.ratings), el("td", {}, r.mean_grade ?? "—")),
+      ),
+    );
+    $("#stats-total").textContent = s.finished ? `${s.on_time}/${s.finished} (${Math.round(s.on_time_rate * 100)}%)` : t("none");
+  } catch (err) {
+    message(pickLang(err.message));
+  }
+}
+
+async function csv(e) {
+  // the CSV needs the bearer token: fetch it and hand the browser a file
+  e.preventDefault();
+  const res = await fetch($("#stats-csv").href, { headers: { Authorization: `Bearer ${TOKEN}` } });
+  const blob = await res.blob();
+  const a = el("a", { href: URL.createObjectURL(blob), download: `matters-${SITE}.csv` });
+  a.click();
+  URL.revokeObjectURL(a.href);
+}
+
+refresh().catch((e) => message(pickLang(e.message)));
+setInterval(() => refresh().catch(() => {}), 30000);
+if (page.supervisor) {
+  const today = (document.body.dataset.serverNow || new Date().toISOString()).slice(0, 10);
+  $("#stats-from").value = `${today.slice(0, 8)}01`;
+  $("#stats-to").value = today;
+  $("#stats-form").addEventListener("submit", stats);
+  $("#stats-csv").addEventListener("click", csv);
+  stats();
+}
