@@ -147,3 +147,19 @@ def record_followup(tx: Tx, rating_id: int, by: str, may: May, result: str) -> d
     sql.record_followup(tx, rating_id, by, tx.now.timestamp(), done)
     found = sql.rating(tx, rating_id)
     return _rating_view(tx, found)
+
+
+def ticket_state(r: Reader, ticket_id: str) -> dict[str, Any]:
+    """The phone page's rating state, naming the matters of the visit."""
+    return {**evaluation.ticket_state(r, ticket_id), "matters": visit_matters(r, ticket_id)}
+
+
+def pad_state(r: Reader, counter_id: str) -> dict[str, Any]:
+    """The pad's state, naming the matters of the visit waiting for its rating."""
+    out = evaluation.pad_state(r, counter_id)
+    pending = out["pending"]
+    if pending is not None:
+        found = r.config.counter(counter_id)
+        t = store.ticket_by_number(r, found[0].id, local_day(r.now).isoformat(), pending["number"]) if found else None
+        pending["matters"] = visit_matters(r, t.id) if t is not None else []
+    return out
