@@ -21,8 +21,8 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
-	if [ -f /usr/include/PCSC/winscard.h ]; then $(PY) -m pip install --quiet -e '.[dev,pcsc]'; \
+	$(PY) -m pip install --quiet -e '.[dev,city]'
+	if [ -f /usr/include/PCSC/winscard.h ]; then $(PY) -m pip install --quiet -e '.[dev,city,pcsc]'; \
 	else echo "libpcsclite-dev not installed: PC/SC reader support and its tests are skipped"; fi
 	touch $(STAMP)
 

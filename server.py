@@ -1,6 +1,7 @@
 """The hall server: load the config, build the app, run uvicorn; and the command line.
 
-python server.py [--config FILE] [--db FILE] [--host H] [--port P] [--port-file FILE] [--demo]
+python server.py [--config FILE] [--db FILE|postgresql://...] [--nats URL] [--host H] [--port P]
+                 [--port-file FILE] [--demo]
 python server.py [--config FILE] [--db FILE] user add NAME --role clerk|supervisor|admin [--site SITE]
 python server.py [--config FILE] [--db FILE] user disable|enable NAME
 python server.py [--config FILE] [--db FILE] device token|revoke DEVICE_ID
@@ -81,7 +82,9 @@ def serve(config: Config, args: argparse.Namespace) -> None:
     if args.demo:
         the_clock, demo = demo_mod.prepare(config, args.db, the_clock, public)
     every = float(os.environ.get("HALL_HOUSEKEEPING_SECONDS", "15"))
-    app = create_app(config, args.db, the_clock, demo=demo, housekeeping_every=every, public_url=public)
+    app = create_app(
+        config, args.db, the_clock, demo=demo, housekeeping_every=every, public_url=public, nats_url=args.nats
+    )
     # Fewer, larger young-generation collections: the default threshold (700) made
     # collections the main source of ticket-issue p99 latency (89 ms -> 38 ms at 64 clients).
     gc.set_threshold(100_000, 50, 100)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -13,14 +14,25 @@ from pathlib import Path
 from core import accounts
 from core.config import Config
 from core.days import clock
-from core.store.db import Store
+from core.store.db import Store, is_postgres
 from core.store.secret import load_secret
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="server.py", description="Hall queue and kiosk server")
     p.add_argument("--config", default="config.toml", help="district configuration (default: config.toml)")
-    p.add_argument("--db", default="data/hall.db", help="SQLite database file (default: data/hall.db)")
+    p.add_argument(
+        "--db",
+        default=os.environ.get("HALL_DATABASE", "data/hall.db"),
+        help="SQLite database file, or a postgresql:// URL for several processes (default: $HALL_DATABASE or "
+        "data/hall.db; docs/scale.md)",
+    )
+    p.add_argument(
+        "--nats",
+        default=os.environ.get("HALL_NATS"),
+        help="with PostgreSQL: NATS server for live events across processes, e.g. nats://127.0.0.1:4222 "
+        "(default: $HALL_NATS; without it other processes' events arrive by polling, about a second late)",
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000, help="0: any free port (see --port-file)")
     p.add_argument("--port-file", help="once serving, write the port listened on to this file (for harnesses)")
@@ -46,7 +58,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
 def offline_store(config: Config, db: str) -> Iterator[Store]:
     """The database as a command opens it beside a running server (its own connection and
     writer), closed when the command is done."""
-    store = Store(db, config, clock.from_env(), load_secret(Path(db)))
+    store = Store(db, config, clock.from_env(), load_secret(db))
     try:
         yield store
     finally:
@@ -81,6 +93,8 @@ def device_token(config: Config, db: str, device_id: str, revoke: bool) -> None:
 
 def backup(db: str, dest: str) -> None:
     """SQLite's online backup: a consistent copy even while the server writes."""
+    if is_postgres(db):
+        raise SystemExit("backup of a PostgreSQL database: use pg_dump (docs/scale.md)")
     if not Path(db).exists():
         raise SystemExit(f"no database at {db}")
     target = Path(dest)

@@ -4,6 +4,7 @@ test tiers (``live``: the tests that start a server process or a browser, see te
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from core import accounts
 from core.config import Config, Limits, load
 from core.days.clock import TZ, Clock, ManualClock
 from core.store.db import Store
-from tests import live
+from tests import live, pgdb
 
 ROOT = Path(__file__).resolve().parent.parent
 WEDNESDAY = dt.datetime(2026, 5, 13, 9, 30, tzinfo=TZ)  # an ordinary working day, open
@@ -48,36 +49,55 @@ def clock() -> ManualClock:
     return ManualClock(WEDNESDAY)
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    pgdb.drop_templates()
+
+
 @pytest.fixture
-def store(tmp_path: Path, config: Config, clock: ManualClock) -> Iterator[Store]:
+def db(tmp_path: Path) -> Iterator[str | Path]:
+    """Where the fixtures' hall keeps its data: a fresh SQLite file, or with ``HALL_TEST_DATABASE``
+    a fresh PostgreSQL database (tests/pgdb.py), so that the suite proves both stores."""
+    if not os.environ.get("HALL_TEST_DATABASE"):
+        yield tmp_path / "hall.db"
+        return
+    with pgdb.database() as url:
+        yield url
+
+
+@pytest.fixture
+def store(db: str | Path, config: Config, clock: ManualClock) -> Iterator[Store]:
     """The core alone: a store on a fresh file, counters synced."""
     from core.queue import counters
 
-    s = Store(tmp_path / "hall.db", config, clock, SECRET)
+    s = Store(db, config, clock, SECRET)
     s.write_sync(counters.sync)
     yield s
     s.close()
 
 
-def hall_app(config: Config, db: Path, clock: Clock, limits: Limits | None = None) -> Any:
-    """The real app on ``db``, without housekeeping, with ``limits`` instead of the config's."""
+def hall_app(config: Config, db: str | Path, clock: Clock, limits: Limits | None = None) -> Any:
+    """The real app on ``db``, without housekeeping, with ``limits`` instead of the config's
+    (on PostgreSQL with ``HALL_TEST_NATS``'s NATS when set)."""
     from web.app import create_app
 
     if limits is not None:
         config = msgspec.structs.replace(config, limits=limits)
-    return create_app(config, db, clock, secret=SECRET, housekeeping_every=None, public_url="http://testserver")
+    nats = os.environ.get("HALL_TEST_NATS") if str(db).startswith("postgresql://") else None
+    return create_app(
+        config, db, clock, secret=SECRET, housekeeping_every=None, public_url="http://testserver", nats_url=nats
+    )
 
 
 @pytest.fixture
-def app(tmp_path: Path, config: Config, clock: ManualClock) -> Any:
-    return hall_app(config, tmp_path / "hall.db", clock)
+def app(db: str | Path, config: Config, clock: ManualClock) -> Any:
+    return hall_app(config, db, clock)
 
 
 @pytest.fixture
-def proxied(tmp_path: Path, config: Config, clock: ManualClock) -> Iterator[TestClient]:
+def proxied(db: str | Path, config: Config, clock: ManualClock) -> Iterator[TestClient]:
     """The app behind a trusted proxy (the test client), so each request can say its address."""
     limits = msgspec.structs.replace(config.limits, trusted_proxies=["testclient"])
-    app = hall_app(config, tmp_path / "hall.db", clock, limits)
+    app = hall_app(config, db, clock, limits)
     with TestClient(app) as c:
         yield c
 

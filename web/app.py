@@ -25,7 +25,7 @@ from core.days.hours import local_day, window
 from core.errors import HallError
 from core.queue import counters
 from core.registry import visits
-from core.store.secret import load_secret
+from core.store.secret import data_dir, load_secret
 from core.supervision import evaluation
 from web import errors
 from web.api import booking, display, district, help, matters, remote, supervision, tickets, voice
@@ -98,15 +98,17 @@ def create_app(
     housekeeping_every: float | None = 15.0,
     demo: Demo | None = None,
     public_url: str = "http://127.0.0.1:8000",
+    nats_url: str | None = None,
 ) -> Starlette:
-    db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    data_dir(db_path).mkdir(parents=True, exist_ok=True)
     secret = secret if secret is not None else load_secret(db_path)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        hall = Hall(config, db_path, clock, secret, public_url)
+        hall = Hall(config, db_path, clock, secret, public_url, nats_url)
         hall.hub.loop = asyncio.get_running_loop()
+        if hall.relay is not None:
+            await hall.relay.start()
         await hall.store.write(counters.sync)
         app.state.hall = hall
         app.state.demo = demo
@@ -122,6 +124,8 @@ def create_app(
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if hall.relay is not None:
+                await hall.relay.stop()
             await asyncio.to_thread(hall.close)
 
     api_routes = [

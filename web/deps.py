@@ -20,7 +20,8 @@ from core.accounts import Principal
 from core.config import Config
 from core.days.clock import Clock
 from core.errors import Forbidden, Unauthenticated, UnknownCounter
-from core.store.db import Store
+from core.store.db import Store, is_postgres
+from core.store.secret import data_dir
 from voice.speech import Voice
 from web.guard.auth import TokenCache, bearer
 from web.guard.guesses import CodeGuard
@@ -28,6 +29,7 @@ from web.guard.limits import Buckets
 from web.guard.logins import LoginGuard
 from web.live.hub import Hub
 from web.live.kiosks import KioskLinks
+from web.live.relay import Relay, on_commit
 
 STAFF = ("clerk", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
@@ -37,21 +39,33 @@ SESSION_KEY = "staff"
 class Hall:
     """Everything a request needs: config, clock, store, hub, tokens, voice."""
 
-    def __init__(self, config: Config, db_path: Path, clock: Clock, secret: bytes, public_url: str) -> None:
+    def __init__(
+        self,
+        config: Config,
+        db_path: str | Path,
+        clock: Clock,
+        secret: bytes,
+        public_url: str,
+        nats_url: str | None = None,
+    ) -> None:
         self.config = config
         # links and QR codes are built from this, never from a request's Host header (SPEC 8)
         self.public_url = (config.public_url or public_url).rstrip("/")
         self.clock = clock
         self.secret = secret
         self.hub = Hub()
-        self.store = Store(db_path, config, clock, secret, on_commit=self.hub.publish_threadsafe)
+        # several processes on PostgreSQL: events of every process reach this hub (web/live/relay.py)
+        self.relay = Relay(self.hub, nats_url) if is_postgres(db_path) else None
+        self.store = Store(db_path, config, clock, secret, on_commit=on_commit(self.relay, self.hub))
+        if self.relay is not None:
+            self.relay.store = self.store
         self.tokens = TokenCache(self.store)
         self.limits = Buckets(clock, config.limits)
         self.logins = LoginGuard(self.limits)
         self.guesses = CodeGuard(clock, config.limits)
         self.voice = Voice()
         self.kiosks = KioskLinks(self.store, config)
-        self.sink: notify.Sink = notify.LogSink(db_path.parent / "notifications.log", clock)
+        self.sink: notify.Sink = notify.LogSink(data_dir(db_path) / "notifications.log", clock)
 
     async def login(self, username: str, password: str, address: str) -> tuple[str, accounts.Principal, dt.datetime]:
         """Check a password (off the event loop) and issue a bearer token; the lockout is

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from typing import Any, Protocol
 
 from core import store
@@ -280,3 +280,8 @@ def snapshot(c: Ctx, site_id: str) -> dict[str, Any]:
             "notices": notices_sql.read(c, site_id),
         },
     }
+
+
+def last_seqs(c: Ctx, site_ids: Iterable[str]) -> dict[str, int]:
+    """The last committed seq of each site (the live relay's catch-up, web/live/relay.py)."""
+    return {s: store.last_seq(c, s) for s in site_ids}

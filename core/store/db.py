@@ -20,8 +20,10 @@ import datetime as dt
 import json
 import logging
 import queue
+import random
 import sqlite3
 import threading
+import time
 from collections import ChainMap
 from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -34,12 +36,14 @@ from core.days.clock import Clock
 from core.errors import StoreClosed
 from core.events import Event
 from core.store import holidays, schema
+from core.store.rows import Connection
 from protocol.events import EventType
 
 log = logging.getLogger("hall.store")
 P = ParamSpec("P")
 T = TypeVar("T")
 MAX_BATCH = 128
+SCHEDULE_SECONDS = 5.0  # how stale a reader's holiday schedule may be with PostgreSQL
 
 
 def connect(path: str | Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -61,19 +65,18 @@ class Reader:
     """What a read function ``f(reader, ...)`` sees: a connection in one snapshot, the config,
     one instant, the secret, the short-lived memo and the yearly holiday schedule."""
 
-    conn: sqlite3.Connection
+    conn: Connection
     config: Config
     now: dt.datetime
     secret: bytes
     memo: MutableMapping[Any, Any]
     schedule: Schedule
 
-    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Any = ()) -> Any:
         return self.conn.execute(sql, params)
 
-    def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self.conn.execute(sql, params).fetchone()
-        return row
+    def one(self, sql: str, params: Any = ()) -> Any:
+        return self.conn.execute(sql, params).fetchone()
 
 
 @dataclass(eq=False)
@@ -105,6 +108,10 @@ class Tx(Reader):
         return event
 
 
+class _Retry(Exception):
+    """A write batch to run again: it conflicted with another process's transaction."""
+
+
 class _Job:
     __slots__ = ("args", "fn", "future", "kwargs")
 
@@ -115,8 +122,51 @@ class _Job:
         self.future: concurrent.futures.Future[Any] = concurrent.futures.Future()
 
 
+class Sqlite:
+    """The embedded database file (the default): one writer connection, a reader per thread."""
+
+    shared = False  # no other process writes (a CLI command's writes show in data_version)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._data_version = -1
+
+    def migrate(self) -> None:
+        schema.migrate(self.path)
+
+    def connect(self, readonly: bool = False) -> sqlite3.Connection:
+        return connect(self.path, readonly=readonly)
+
+    def begin_write(self, conn: Any) -> bool:
+        """Start a write transaction; whether another connection wrote since our last commit."""
+        conn.execute("BEGIN IMMEDIATE")
+        return bool(conn.execute("PRAGMA data_version").fetchone()[0] != self._data_version)
+
+    def committed(self, conn: Any) -> None:
+        self._data_version = conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def begin_read(self, conn: Any) -> None:
+        conn.execute("BEGIN")
+
+    def seqs(self, conn: Any) -> MutableMapping[str, int] | None:
+        return None  # the store's cache of committed seqs, valid while data_version holds
+
+    def retryable(self, e: BaseException) -> bool:
+        return False
+
+    def usable(self, conn: Any) -> bool:
+        return True
+
+
+def is_postgres(location: str | Path) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
 class Store:
-    """Owns the database file: migrations on open, the writer thread, read connections."""
+    """Owns the database: migrations on open, the writer thread, read connections.
+
+    ``location`` is a SQLite file, or a ``postgresql://`` URL (core/store/pg, docs/scale.md).
+    """
 
     def __init__(
         self,
@@ -131,20 +181,28 @@ class Store:
         self.clock = clock
         self.secret = secret
         self.on_commit = on_commit
+        if is_postgres(self.path):
+            from core.store.pg.backend import Postgres  # psycopg only where PostgreSQL is used
+
+            self.backend: Sqlite | Postgres = Postgres(self.path)
+        else:
+            self.backend = Sqlite(self.path)
         # Short-lived derived values (wait estimates) shared by reads and writes.
         self.memo: dict[Any, Any] = {}
         # The last event seq per site, as committed (writer thread only); dropped when another
         # connection committed in the meantime (SQLite's data_version says so).
         self._seqs: dict[str, int] = {}
-        self._data_version = -1
         self._closing = threading.Lock()
         self._closed = False
-        schema.migrate(self.path)
-        with contextlib.closing(connect(self.path, readonly=True)) as conn:
+        self.backend.migrate()
+        with contextlib.closing(self.backend.connect(readonly=True)) as conn:
+            self.backend.begin_read(conn)
             self._schedule = self._load_schedule(conn)
+            conn.execute("COMMIT")
+        self._schedule_at = time.monotonic()
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._local = threading.local()
-        self._readers: list[sqlite3.Connection] = []
+        self._readers: list[Any] = []
         self._readers_lock = threading.Lock()
         self._thread = threading.Thread(target=self._run, name="hall-writer", daemon=True)
         self._thread.start()
@@ -154,7 +212,7 @@ class Store:
         """The yearly holiday schedule as last committed (jobs get it as ``schedule``)."""
         return self._schedule
 
-    def _load_schedule(self, conn: sqlite3.Connection) -> Schedule:
+    def _load_schedule(self, conn: Any) -> Schedule:
         return holidays.schedule(Reader(conn, self.config, self.clock.now(), self.secret, {}, EMPTY))
 
     # -- writing -------------------------------------------------------------------
@@ -177,7 +235,7 @@ class Store:
         return await asyncio.wrap_future(self.submit(fn, *args, **kwargs))
 
     def _run(self) -> None:
-        conn = connect(self.path)
+        conn = self.backend.connect()
         try:
             while True:
                 job = self._queue.get()
@@ -193,56 +251,32 @@ class Store:
                         self._queue.put(None)
                         break
                     batch.append(nxt)
+                if not self.backend.usable(conn):  # a PostgreSQL connection lost: a new one
+                    with contextlib.suppress(Exception):
+                        conn.close()
+                    conn = self.backend.connect()
                 self._commit(conn, batch)
         finally:
             conn.close()
 
-    def _commit(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
-        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
-        events: list[Event] = []
-        memo: dict[Any, Any] = {}  # what the batch's committed jobs memoised
-        seqs: dict[str, int] = {}  # and numbered
-        schedule = self._schedule  # and the schedule its committed jobs left
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            version = conn.execute("PRAGMA data_version").fetchone()[0]
-            if version != self._data_version:  # another connection wrote: our seqs and schedule may be stale
-                self._seqs.clear()
-                schedule = self._load_schedule(conn)
-            for job in batch:
-                job_memo: dict[Any, Any] = {}
-                job_seqs: dict[str, int] = {}
-                tx = Tx(conn, self.config, self.clock.now(), self.secret, ChainMap(job_memo, memo, self.memo),
-                        schedule, ChainMap(job_seqs, seqs, self._seqs))  # fmt: skip
-                conn.execute("SAVEPOINT job")
-                try:
-                    result = job.fn(tx, *job.args, **job.kwargs)
-                except BaseException as e:  # the job's own error, whatever it is: undo it alone
-                    conn.execute("ROLLBACK TO job")
-                    conn.execute("RELEASE job")
-                    outcomes.append((job, None, e))
-                    continue
-                conn.execute("RELEASE job")
-                outcomes.append((job, result, None))
-                events.extend(tx.events)
-                memo.update(job_memo)
-                seqs.update(job_seqs)
-                schedule = tx.schedule
-            conn.execute("COMMIT")
-            self._data_version = conn.execute("PRAGMA data_version").fetchone()[0]
-            self._seqs.update(seqs)
-            self._schedule = schedule  # before any waiter hears of the commit
-            if len(self.memo) > 1000:
-                self.memo.clear()
-            self.memo.update(memo)
-        except BaseException as e:  # the commit itself failed: nothing of the batch happened
-            log.exception("write batch failed")
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            for job in batch:
-                with contextlib.suppress(concurrent.futures.InvalidStateError):
-                    job.future.set_exception(e)
-            return
+    def _commit(self, conn: Any, batch: list[_Job]) -> None:
+        attempt = 0
+        while True:
+            try:
+                events, outcomes = self._attempt(conn, batch)
+                break
+            except _Retry:  # PostgreSQL: another process's transaction conflicted; run the batch again
+                attempt += 1
+                time.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
+            except BaseException as e:  # the commit itself failed: nothing of the batch happened
+                log.exception("write batch failed")
+                with contextlib.suppress(Exception):
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                for job in batch:
+                    with contextlib.suppress(concurrent.futures.InvalidStateError):
+                        job.future.set_exception(e)
+                return
         if events and self.on_commit is not None:
             try:
                 self.on_commit(events)
@@ -257,11 +291,73 @@ class Store:
                 else:
                     job.future.set_result(result)
 
+    def _attempt(
+        self, conn: Any, batch: list[_Job]
+    ) -> tuple[list[Event], list[tuple[_Job, Any, BaseException | None]]]:
+        """Run the batch in one transaction, each job in its own savepoint; commit.
+
+        :raises _Retry: a conflict with another process (PostgreSQL); everything is rolled back.
+        """
+        outcomes: list[tuple[_Job, Any, BaseException | None]] = []
+        events: list[Event] = []
+        memo: dict[Any, Any] = {}  # what the batch's committed jobs memoised
+        seqs: dict[str, int] = {}  # and numbered
+        schedule = self._schedule  # and the schedule its committed jobs left
+        try:
+            if self.backend.begin_write(conn):  # another connection wrote: our seqs and schedule may be stale
+                self._seqs.clear()
+                schedule = self._load_schedule(conn)
+            committed = self.backend.seqs(conn)
+            base = self._seqs if committed is None else committed
+            for job in batch:
+                job_memo: dict[Any, Any] = {}
+                job_seqs: dict[str, int] = {}
+                tx = Tx(conn, self.config, self.clock.now(), self.secret, ChainMap(job_memo, memo, self.memo),
+                        schedule, ChainMap(job_seqs, seqs, base))  # fmt: skip
+                conn.execute("SAVEPOINT job")
+                try:
+                    result = job.fn(tx, *job.args, **job.kwargs)
+                except BaseException as e:  # the job's own error, whatever it is: undo it alone
+                    if self.backend.retryable(e):
+                        raise _Retry from e
+                    conn.execute("ROLLBACK TO job")
+                    conn.execute("RELEASE job")
+                    outcomes.append((job, None, e))
+                    continue
+                conn.execute("RELEASE job")
+                outcomes.append((job, result, None))
+                events.extend(tx.events)
+                memo.update(job_memo)
+                seqs.update(job_seqs)
+                schedule = tx.schedule
+            conn.execute("COMMIT")
+        except BaseException as e:
+            if isinstance(e, _Retry) or self.backend.retryable(e):
+                with contextlib.suppress(Exception):
+                    conn.execute("ROLLBACK")
+                raise _Retry from e
+            raise
+        self.backend.committed(conn)
+        if committed is None:
+            self._seqs.update(seqs)
+        self._schedule = schedule  # before any waiter hears of the commit
+        self._schedule_at = time.monotonic()
+        if len(self.memo) > 1000:
+            self.memo.clear()
+        self.memo.update(memo)
+        return events, outcomes
+
     # -- reading -------------------------------------------------------------------
-    def _reader(self) -> sqlite3.Connection:
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+    def _reader(self) -> Any:
+        conn: Any = getattr(self._local, "conn", None)
+        if conn is not None and not self.backend.usable(conn):
+            with self._readers_lock:
+                self._readers.remove(conn)
+            with contextlib.suppress(Exception):
+                conn.close()
+            conn = None
         if conn is None:
-            conn = connect(self.path, readonly=True)
+            conn = self.backend.connect(readonly=True)
             self._local.conn = conn
             with self._readers_lock:
                 self._readers.append(conn)
@@ -271,11 +367,20 @@ class Store:
         """Run ``fn(reader, ...)`` on this thread's read connection, in one snapshot."""
         conn = self._reader()
         schedule = self._schedule  # taken before the snapshot: never newer than the data it sees
-        conn.execute("BEGIN")
+        self.backend.begin_read(conn)
+        if self.backend.shared and time.monotonic() - self._schedule_at > SCHEDULE_SECONDS:
+            # other processes change the schedule too: a reader that has seen no write of its own
+            # for a while reads it again (within its snapshot)
+            schedule = self._schedule = self._load_schedule(conn)
+            self._schedule_at = time.monotonic()
         try:
             return fn(Reader(conn, self.config, self.clock.now(), self.secret, self.memo, schedule), *args, **kwargs)
         finally:
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except Exception:
+                if self.backend.usable(conn):
+                    raise
 
     async def read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await asyncio.to_thread(self.read_sync, fn, *args, **kwargs)
@@ -290,6 +395,6 @@ class Store:
         self._thread.join(timeout=30)
         with self._readers_lock:
             for conn in self._readers:
-                with contextlib.suppress(sqlite3.ProgrammingError):  # closed from another thread's view
+                with contextlib.suppress(Exception):  # closed from another thread's view
                     conn.close()
             self._readers.clear()

@@ -8,6 +8,12 @@ from typing import Any, Protocol
 from core.model import Ticket
 
 
+class Connection(Protocol):
+    """A database connection as the store drives it: sqlite3's, or core/store/pg/conn.py's."""
+
+    def execute(self, sql: str, params: Any = (), /) -> Any: ...
+
+
 class Conn(Protocol):
     def execute(self, sql: str, params: Any = ()) -> Any: ...
     def one(self, sql: str, params: Any = ()) -> Any: ...

@@ -1,0 +1,1 @@
+"""The PostgreSQL store: the same store modules' SQL, adapted (docs/scale.md)."""
