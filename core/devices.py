@@ -17,6 +17,7 @@ from core import identity
 from core.config import Config
 from core.days.hours import local_day
 from core.errors import InvalidInput
+from core.matters.catalogue import marked
 from core.registry.appointments import CODE_ALPHABET
 from core.store import accounts as accounts_sql
 from core.store import devices as sql
@@ -287,7 +288,10 @@ def guide_slip(
         "site_name": at_place[0].name if at_place is not None else site.name if site is not None else "",
         "printed_at": now.isoformat(timespec="seconds"),
         "service_name": service.name,
-        "matters": [{"name": m.name, "name_en": m.name_en, "documents": list(m.documents)} for m in matters],
+        "matters": [
+            {"name": m.name, "name_en": m.name_en, "documents": marked(config, service.id, m.name, m.documents)}
+            for m in matters
+        ],
     }
 
 

@@ -95,3 +95,22 @@ def public(item: Item) -> dict[str, Any]:
             for i, d in enumerate(item.documents)
         ],
     }
+
+
+MARK = "（可用电子证照免交）"  # what a guide adds to a document an electronic licence replaces (SPEC 6c)
+
+
+def licence_documents(cfg: _Config, service: str, guide_name: str) -> set[str]:
+    """The documents (zh and en) of the guide matter ``guide_name`` that an electronic licence replaces:
+    those the catalogue item of the same service and name marks ``elicence``."""
+    out: set[str] = set()
+    for item in cfg.matters:
+        if item.service == service and item.name == guide_name:
+            out.update(n for d in item.documents if d.elicence for n in (d.name, d.name_en) if n)
+    return out
+
+
+def marked(cfg: _Config, service: str, guide_name: str, documents: list[str]) -> list[str]:
+    """A guide's documents with the e-licence mark where it applies (kiosk screens, printed guides)."""
+    replaced = licence_documents(cfg, service, guide_name)
+    return [d + MARK if d in replaced else d for d in documents]

@@ -46,10 +46,12 @@ def test_accepted_before_a_holiday_due_after_it_then_overdue_on_the_hall(
         snapshot = ws.receive_json()
         assert snapshot["type"] == "snapshot"
         clock.set(dt.datetime(2026, 10, 8, 9, 0, tzinfo=TZ))
+        sup = {"Authorization": f"Bearer {hall.user('wu-sup', 'supervisor', 'wusong')}"}  # tokens last 12 hours
         client.portal.call(upkeep, h)  # type: ignore[union-attr]
         board = client.get("/api/v1/sites/wusong/matters/board", headers=sup).json()
         assert [x["code"] for x in board["near"]] == [code] and board["overdue"] == []
         clock.set(dt.datetime(2026, 10, 9, 9, 0, tzinfo=TZ))
+        sup = {"Authorization": f"Bearer {hall.user('wu-sup', 'supervisor', 'wusong')}"}
         client.portal.call(upkeep, h)  # type: ignore[union-attr]
         client.portal.call(upkeep, h)  # type: ignore[union-attr]  # alerts once
         ev = ws.receive_json()
@@ -58,6 +60,7 @@ def test_accepted_before_a_holiday_due_after_it_then_overdue_on_the_hall(
     board = client.get("/api/v1/sites/wusong/matters/board", headers=sup).json()
     assert [x["code"] for x in board["overdue"]] == [code]
     assert board["by_clerk"] == [{"clerk": "wu-sup", "open": 1, "near": 0, "overdue": 1}]
+    clerk = {"Authorization": f"Bearer {hall.user('clerk-youyi-1')}"}
     youyi = client.get("/api/v1/sites/youyi/matters?status=in_progress", headers=clerk).json()
     assert youyi[0]["urgency"] == "overdue"  # the accepting center sees the same
     ready = client.post(f"/api/v1/matters/{code}/ready", headers=sup).json()

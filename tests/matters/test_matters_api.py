@@ -52,7 +52,8 @@ def test_accepted_here_processed_at_home_followed_collected_and_rated(
     assert client.post(f"/api/v1/matters/{code}/ready", headers=wusong).status_code == 409  # start first
     assert client.post(f"/api/v1/matters/{code}/start", headers=wusong).json()["status"] == "in_progress"
     assert client.post(f"/api/v1/matters/{code}/start", headers=clerk).status_code == 409  # youyi has let go
-    clock.advance(days=6)
+    clock.advance(days=6)  # tokens last 12 hours: sign in again
+    wusong = {"Authorization": f"Bearer {hall.user('wu-sup', 'supervisor', 'wusong')}"}
     ready = client.post(f"/api/v1/matters/{code}/ready", headers=wusong).json()
     assert ready["status"] == "ready" and ready["on_time"] is True
 
@@ -88,7 +89,9 @@ def test_accepted_here_processed_at_home_followed_collected_and_rated(
         assert s["rows"][0]["ratings"] == 2 and s["rows"][0]["mean_grade"] == 3.5
     csv = client.get("/api/v1/sites/youyi/matters/stats?from=2026-05-13&to=2026-05-31&format=csv", headers=youyi_sup)
     assert csv.text.startswith("\ufeffitem,") and "residence-permit" in csv.text
-    follow = client.get("/api/v1/sites/wusong/matters/board", headers=wusong).json()["followups"]
+    board = client.get("/api/v1/sites/wusong/matters/board", headers=wusong)
+    assert board.status_code == 200, board.text
+    follow = board.json()["followups"]
     assert len(follow) == 1 and follow[0]["followup_due"] == "2026-05-26"  # 5 working days after 19 May
     done = client.post(f"/api/v1/matters/ratings/{follow[0]['id']}/followup", json={"result": "called back"},
                        headers=wusong)  # fmt: skip
@@ -118,6 +121,7 @@ def test_missing_documents_return_it_and_bringing_them_reopens(
     half = client.post(f"/api/v1/matters/{code}/reopen", json={"paper": [1]}, headers=clerk)
     assert half.status_code == 409 and half.json()["error"]["code"] == "documents_missing"
     clock.advance(days=1)
+    clerk = {"Authorization": f"Bearer {hall.user('clerk-youyi-1')}"}  # tokens last 12 hours
     back = client.post(f"/api/v1/matters/{code}/reopen", json={"paper": [1], "licence": [2]}, headers=clerk).json()
     assert back["status"] == "accepted" and back["due"] == "2026-05-14"  # 即办: due the day the file is complete
     assert client.post(f"/api/v1/matters/{code}/reject", headers=clerk).status_code == 422  # a reason is needed

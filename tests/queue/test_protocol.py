@@ -35,7 +35,7 @@ def test_events_js_names_every_type_once() -> None:
 
 
 def test_one_list_of_event_types() -> None:
-    assert len(set(EVENT_TYPES)) == len(EVENT_TYPES) == 18
+    assert len(set(EVENT_TYPES)) == len(EVENT_TYPES) == 20
     assert frozenset(EVENT_TYPES) == events.TYPES and events.STAFF_NAMED == STAFF_NAMED
     spec = {"ticket.issued", "ticket.called", "ticket.recalled", "ticket.serving", "ticket.done", "ticket.no_show",
             "ticket.transferred", "ticket.cancelled", "ticket.expired", "counter.updated"}  # fmt: skip

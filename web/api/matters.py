@@ -24,7 +24,7 @@ from starlette.routing import Route
 from core.accounts import Principal
 from core.days.dates import parse_day
 from core.days.hours import local_day
-from core.errors import InvalidInput, MatterNotFound
+from core.errors import InvalidInput, MatterNotFound, NoCurrentTicket
 from core.matters import board, catalogue, export, lifecycle, rating, views
 from core.supervision import evaluation
 from web import body
@@ -99,14 +99,16 @@ async def at_counter(request: Request) -> Response:
     """
     summary: The matters of the ticket served at this counter, and its holder's ready ones to collect here
     responses:
-      200: {description: "{ticket, matters, to_collect, items}"}
-      409: {description: no_current_ticket}
+      200: {description: "{ticket (null between visits), matters, to_collect, items, sites}"}
     """
     who = await require(request, *STAFF, site=counter_site(request))
     counter = request.path_params["counter"]
 
     def read(r: Any) -> dict[str, Any]:
-        site, t = lifecycle.serving_ticket(r, counter, who.name)
+        try:
+            site, t = lifecycle.serving_ticket(r, counter, who.name)
+        except NoCurrentTicket:  # between visits: nothing to show, not an error
+            return {"ticket": None, "matters": [], "to_collect": [], "items": [], "sites": []}
         out = views.at_counter(r, site.id, t.id)
         items = [catalogue.public(m) for m in r.config.matters if m.service in site.services]
         homes = [{"id": s.id, "name": s.name, "name_en": s.name_en} for s in r.config.sites if s.kind == "community"]

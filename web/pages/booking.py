@@ -24,6 +24,7 @@ from core.config import Config, Service, Site
 from core.days import dates
 from core.days.hours import is_open, local_day
 from core.errors import HallError
+from core.matters.catalogue import licence_documents
 from core.registry import appointments as ap
 from core.registry import overrides
 from core.registry.slots import bookable
@@ -223,7 +224,9 @@ async def book_service(request: Request) -> Response:
     site, service = found
     days = await hall_of(request).store.read(_next_days, site, service)
     data = {"site": _site_data(site), "service": _service_data(service), "days": days}
-    return render(request, "book_service.html", {"site": site, "service": service, "data": data}, js=BOOKING_JS)
+    elicence = {m.name: licence_documents(hall_of(request).config, service.id, m.name) for m in service.guide}
+    ctx = {"site": site, "service": service, "data": data, "elicence": elicence}
+    return render(request, "book_service.html", ctx, js=BOOKING_JS)
 
 
 async def book_days(request: Request) -> Response:

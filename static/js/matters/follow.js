@@ -78,7 +78,7 @@ $("#rate-form").addEventListener("submit", async (e) => {
   try {
     await api("POST", `/api/v1/matters/${encodeURIComponent(CODE)}/evaluation`, { body });
     $("#rate-message").textContent = t("rated");
-    $("#rate-form").querySelector("button[type=submit]").disabled = true;
+    for (const x of $("#rate-form").querySelectorAll("fieldset, #reasons-box, button[type=submit]")) x.hidden = true;
   } catch (err) {
     $("#rate-message").textContent = pickLang(err.message);
   }

@@ -42,12 +42,14 @@ function serviceName(id) {
   return LANG === "en" ? names[1] || names[0] : names[0];
 }
 
-function prompt(number, service) {
+function prompt(number, service, matters = []) {
   if (state.number === number && document.body.dataset.state === "prompt") return;
   state.number = number;
   state.grade = null;
   $("#pad-number").textContent = number;
   $("#pad-service").textContent = serviceName(service);
+  // 一事一评: the visit's matters are rated with it (docs/matters.md)
+  $("#pad-matters").textContent = matters.map((m) => (LANG === "en" ? m.name_en : m.name)).join(" · ");
   for (const b of $$(".grade")) b.setAttribute("aria-pressed", "false");
   $("#pad-reasons").reset();
   $("#pad-reasons").hidden = true;
@@ -120,7 +122,7 @@ async function refresh() {
   }
   try {
     const s = await api("GET", `/api/v1/counters/${encodeURIComponent(COUNTER)}/pad`, { token: token() });
-    if (s.pending) prompt(s.pending.number, s.pending.service);
+    if (s.pending) prompt(s.pending.number, s.pending.service, s.pending.matters || []);
     else if (document.body.dataset.state === "prompt") idle();
   } catch (e) {
     message(e.status === 401 || e.status === 403 ? t("pad_no_token") : e.message);

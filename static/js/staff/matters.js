@@ -36,8 +36,9 @@ function render() {
 async function refresh() {
   try {
     state = await api("GET", BASE, { token: TOKEN });
+    if (!state.ticket) state = null; // no ticket served here now
   } catch {
-    state = null; // no ticket served here now (409), or signed out
+    state = null; // signed out, or the server is away
   }
   render();
 }

@@ -114,6 +114,10 @@ function evaluationForm(state) {
   const reasons = state.reasons.map((r) => el("label", { class: "radio" },
     el("input", { type: "radio", name: "reason", value: r.code }), ` ${LANG === "en" ? r.label_en : r.label}`));
   $("#ev-reason-list").replaceChildren(...reasons);
+  // 一事一评 (docs/matters.md): the rating is also that of the matters handled in this visit
+  const matters = (state.matters || []).map((m) => `${m.code} ${LANG === "en" ? m.name_en : m.name}`);
+  $("#ev-matters").textContent = matters.join(" · ");
+  $("#ev-matters").hidden = matters.length === 0;
 }
 
 async function showEvaluation() {
