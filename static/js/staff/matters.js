@@ -20,7 +20,10 @@ function receiptLink(m) {
 function render() {
   const card = $("#matters-card");
   card.hidden = state === null;
-  if (state === null) return;
+  if (state === null) {
+    window.dispatchEvent(new Event("resize")); // the waiting list refits (counter.js fitQueue)
+    return;
+  }
   $("#matters-collect").textContent = state.to_collect.length ? s("collect", { n: state.to_collect.length }) : "";
   const rows = [
     ...state.to_collect.map((m) => {
@@ -31,6 +34,7 @@ function render() {
     ...state.matters.map((m) => el("li", { class: "matter" }, line(m, due), " ", receiptLink(m))),
   ];
   $("#matters-list").replaceChildren(...(rows.length ? rows : [el("li", { class: "muted" }, s("none"))]));
+  window.dispatchEvent(new Event("resize"));
 }
 
 async function refresh() {
