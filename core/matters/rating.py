@@ -107,6 +107,8 @@ def _rating_view(r: Reader, x: Any) -> dict[str, Any]:
     item = catalogue.item_of(r.config, x["item"])
     return {
         "id": int(x["id"]), "code": x["matter"], "item": x["item"], "item_name": item.name if item else x["item"],
+        "item_name_en": item.name_en if item else x["item"], "grade_label_en": GRADES[int(x["grade"])][1],
+        "reason_label_en": REASONS[x["reason"]][1] if x["reason"] in REASONS else None,
         "stage": x["stage"], "site": x["site"], "grade": int(x["grade"]), "grade_label": GRADES[int(x["grade"])][0],
         "reason": x["reason"], "reason_label": REASONS[x["reason"]][0] if x["reason"] in REASONS else None,
         "channel": x["channel"], "at": iso(x["at_ts"]), "followup_due": x["followup_due"],

@@ -21,6 +21,7 @@ from web.render import Refused, error_page, render
 _CODE = re.compile(r"^M\d{6}[2-9A-HJ-NP-Z]{6}$")
 MATTERS_JS = {
     "none": N_("None"),
+    "open": N_("Open matters"),
     "hand_off": N_("Hand off"),
     "start": N_("Start"),
     "ready": N_("Mark ready"),

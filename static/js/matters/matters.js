@@ -3,7 +3,7 @@
 import { api, staffToken } from "../lib/api.js";
 import { $, el, readJSON } from "../lib/dom.js";
 import { pickLang, t } from "../lib/i18n.js";
-import { line, siteName } from "./common.js";
+import { line, pick, siteName } from "./common.js";
 
 const page = readJSON("page-data");
 const SITE = page.site;
@@ -83,7 +83,7 @@ async function refresh() {
 
 async function refreshBoard() {
   const b = await api("GET", `/api/v1/sites/${SITE}/matters/board`, { token: TOKEN });
-  $("#due-summary").textContent = `${b.open} · ${t("near")}: ${b.near.length} · ${t("overdue")}: ${b.overdue.length}`;
+  $("#due-summary").textContent = `${t("open")}: ${b.open} · ${t("near")}: ${b.near.length} · ${t("overdue")}: ${b.overdue.length}`;
   $("#by-clerk").replaceChildren(
     ...b.by_clerk.map((c) =>
       el("tr", { class: c.overdue ? "overdue" : "" }, el("td", {}, c.clerk), el("td", {}, c.open), el("td", {}, c.near), el("td", {}, c.overdue)),
@@ -94,7 +94,8 @@ async function refreshBoard() {
     ...(b.followups.length
       ? b.followups.map((f) => {
           const li = el("li", { class: f.overdue ? "matter overdue" : "matter" },
-            el("strong", {}, f.code), ` · ${f.item_name} · ${f.grade_label} (${f.grade}) · ${f.reason_label || ""} · ${due(f.followup_due)}`);
+            el("strong", {}, f.code), ` · ${pick(f.item_name, f.item_name_en)} · ${pick(f.grade_label, f.grade_label_en)} (${f.grade})`,
+            ` · ${pick(f.reason_label || "", f.reason_label_en)} · ${due(f.followup_due)}`);
           const b2 = el("button", { type: "button", class: "button small" }, t("record_followup"));
           b2.addEventListener("click", async () => {
             const result = window.prompt(t("followup_prompt"));
@@ -123,7 +124,7 @@ async function stats(e) {
     const s = await api("GET", `/api/v1/sites/${SITE}/matters/stats?${q}`, { token: TOKEN });
     $("#stats").replaceChildren(
       ...s.rows.map((r) =>
-        el("tr", {}, el("td", {}, r.item_name), el("td", {}, siteName(r.processing_site)), el("td", {}, r.finished),
+        el("tr", {}, el("td", {}, pick(r.item_name, r.item_name_en)), el("td", {}, siteName(r.processing_site)), el("td", {}, r.finished),
           el("td", {}, `${r.on_time} (${Math.round((r.on_time_rate || 0) * 100)}%)`), el("td", {}, r.ratings), el("td", {}, r.mean_grade ?? "—")),
       ),
     );
