@@ -200,7 +200,9 @@ def test_print_a_guide_at_this_kiosk(client: TestClient, hall: Hall, token: str)
         r = client.post("/api/v1/kiosks/youyi-k1/print", json=body, headers=kiosk)
         assert r.status_code == 202, r.text
         job = recv(a)
-        assert job["kind"] == "guide" and job["slip"]["matters"][0]["documents"][0] == "居民身份证原件（可用电子证照免交）"
+        assert (
+            job["kind"] == "guide" and job["slip"]["matters"][0]["documents"][0] == "居民身份证原件（可用电子证照免交）"
+        )
         bad = client.post("/api/v1/kiosks/youyi-k1/print", json={**body, "matter": "nope"}, headers=kiosk)
         assert bad.status_code == 422
     r = client.post("/api/v1/kiosks/youyi-k2/print", json=body, headers=kiosk)
