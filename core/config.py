@@ -15,6 +15,7 @@ import msgspec
 
 from core.errors import ConfigError
 from core.matters import catalogue
+from core.peak import settings as peak
 
 Kind = Literal["community", "marriage"]
 NoShowPolicy = Literal["void", "requeue"]
@@ -36,15 +37,13 @@ class Hours(Struct, frozen=True, kw_only=True):
 
 class OpeningHours(Struct, frozen=True, kw_only=True):
     weekday: Hours = Hours(open="08:30", close="16:30")
-    # Saturdays, Sundays and holidays, unless ``weekend_closed``.
-    weekend: Hours = Hours(open="08:30", close="11:30")
+    weekend: Hours = Hours(open="08:30", close="11:30")  # Saturdays, Sundays and holidays, unless ``weekend_closed``
     weekend_closed: bool = False
     # Dates (YYYY-MM-DD) on which the weekend/holiday hours apply.
     holidays: list[str] = []
     # Adjusted working days (调休): weekend dates on which weekday hours apply.
     workdays: list[str] = []
-    # Dates on which the site is closed all day.
-    closed: list[str] = []
+    closed: list[str] = []  # dates on which the site is closed all day
 
 
 class Matter(Struct, frozen=True, kw_only=True):
@@ -215,6 +214,7 @@ class Config(msgspec.Struct, forbid_unknown_fields=True, kw_only=True, dict=True
     special_dates: list[SpecialDate] = []
     limits: Limits = Limits()
     matters: list[catalogue.Item] = []  # 事项目录 (core/matters/catalogue.py, SPEC 6c)
+    peak: peak.Peak = peak.Peak()  # ceremonies, ballots, proof-of-work (core/peak/settings.py, SPEC 5b)
 
     def __post_init__(self) -> None:
         self._idx = _Index(self)
@@ -388,7 +388,7 @@ def parse(text: str | bytes) -> Config:
         raise ConfigError(f"not valid TOML: {e}") from None
     _check(cfg)
     _check_special_dates(cfg)
-    return catalogue.checked(cfg)
+    return peak.checked(catalogue.checked(cfg))
 
 
 def load(path: str | Path) -> Config:

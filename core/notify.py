@@ -36,6 +36,13 @@ TEXTS = {
     # 办件 (core/matters/lifecycle.py): the code and the item, never the identity
     "matter.ready": "【{site}】您的办件{code}（{item}）已办好，请携带身份证到本中心取“出证领证”号领取。",
     "matter.returned": "【{site}】您的办件{code}（{item}）需要补正材料，请查看办件进度页或致电中心。",
+    # 摇号 (core/peak/): entry and booking codes and times, never a name
+    "ballot.entered": "【{site}】您已登记{date}结婚登记摇号，登记码{code}，{draw_at}开奖。",
+    "ballot.won": "【{site}】恭喜中签：{start}结婚登记，预约码{booking}。请在{confirm_by}前用登记码{code}确认，"
+    "逾期名额顺延。",
+    "ballot.offered": "【{site}】候补递补成功：{start}结婚登记，预约码{booking}。"
+    "请在{confirm_by}前用登记码{code}确认。",
+    "ballot.passed": "【{site}】您未在规定时间内确认，摇号名额（预约码{booking}）已顺延给候补。",
     "matter.rejected": "【{site}】您的办件{code}（{item}）不予办理，理由见办件进度页。",
 }
 

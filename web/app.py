@@ -23,12 +23,13 @@ from core.config import Config
 from core.days.clock import Clock
 from core.days.hours import local_day, window
 from core.errors import HallError
+from core.peak import offers
 from core.queue import counters
 from core.registry import visits
 from core.store.secret import data_dir, load_secret
 from core.supervision import evaluation
 from web import errors
-from web.api import booking, display, district, help, matters, remote, supervision, tickets, voice
+from web.api import booking, display, district, help, matters, peak, pow, remote, supervision, tickets, voice
 from web.deps import Hall
 from web.guard import connections
 from web.guard.headers import SecurityHeaders
@@ -54,6 +55,7 @@ async def housekeeping(hall: Hall, every: float = 15.0) -> None:
             await hall.store.write(visits.sweep)
             await hall.store.write(notify.purge)
             await hall.store.write(evaluation.purge)
+            await hall.store.write(offers.sweep)  # ballots drawn at their time, offers passed down (core/peak)
             await matters.upkeep(hall)  # overdue alerts, retention, the 好差评 export (web/api/matters.py)
             messages = await hall.store.read(notify.due)
             if messages:
@@ -139,6 +141,8 @@ def create_app(
         *district.routes,
         *remote.routes,
         *matters.routes,
+        *peak.routes,
+        *pow.routes,
     ]
     routes = [
         Mount("/api/v1", routes=api_routes),

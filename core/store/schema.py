@@ -444,6 +444,81 @@ def m0010_matters(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0011_peak")
+def m0011_peak(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- peak days (SPEC 5b, core/peak/): ceremony sessions a supervisor added or changed (config.toml
+        -- [peak] gives the others), the couples in them, the ballots' entries, people and draws
+        CREATE TABLE ceremony_sessions (
+            site TEXT NOT NULL,
+            day TEXT NOT NULL,
+            id TEXT NOT NULL,
+            starts TEXT NOT NULL,               -- HH:MM local
+            hall TEXT NOT NULL,
+            hall_en TEXT NOT NULL,
+            theme TEXT NOT NULL,
+            theme_en TEXT NOT NULL,
+            capacity INTEGER NOT NULL,          -- couples
+            cancelled INTEGER NOT NULL DEFAULT 0,
+            by_user TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            PRIMARY KEY (site, day, id)
+        );
+        CREATE TABLE ceremony_places (
+            appointment TEXT PRIMARY KEY,       -- a 结婚登记 booking of that day
+            site TEXT NOT NULL,
+            day TEXT NOT NULL,
+            session TEXT NOT NULL,
+            joined_ts REAL NOT NULL
+        );
+        CREATE INDEX ceremony_places_session ON ceremony_places (site, day, session);
+        CREATE TABLE ballot_entries (
+            code TEXT PRIMARY KEY,              -- the entry code, public in the result
+            ballot TEXT NOT NULL,
+            created_ts REAL NOT NULL,
+            status TEXT NOT NULL,               -- entered won confirmed passed waiting lost void
+            position INTEGER,                   -- place in the drawn order, from 1
+            eligible_from TEXT,                 -- the first day the age rules hold (as appointments)
+            ceremony TEXT,                      -- the session asked for, if any
+            appointment TEXT,                   -- the booking of a winner
+            offered_ts REAL,
+            confirm_by_ts REAL,
+            confirmed_ts REAL
+        );
+        CREATE INDEX ballot_entries_ballot ON ballot_entries (ballot, status, position);
+        CREATE TABLE ballot_people (
+            ballot TEXT NOT NULL,
+            id_hash TEXT NOT NULL,              -- one identity in one entry of a ballot
+            entry TEXT NOT NULL,
+            idx INTEGER NOT NULL,
+            name TEXT,                          -- sealed, as applicants
+            id_masked TEXT NOT NULL,
+            phone TEXT,                         -- sealed
+            phone_hash TEXT NOT NULL,
+            PRIMARY KEY (ballot, id_hash)
+        );
+        CREATE INDEX ballot_people_entry ON ballot_people (entry);
+        CREATE TABLE ballot_draws (
+            ballot TEXT PRIMARY KEY,
+            seed TEXT NOT NULL,                 -- revealed at the draw (its hash was public before)
+            seed_hash TEXT NOT NULL,
+            places INTEGER NOT NULL,
+            entries INTEGER NOT NULL,
+            drawn_ts REAL NOT NULL
+        );
+        -- booking attempts on a peak day (statistics: demand against places), refused ones included
+        CREATE TABLE peak_attempts (
+            site TEXT NOT NULL,
+            day TEXT NOT NULL,
+            service TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            PRIMARY KEY (site, day, service)
+        );
+        """
+    )
+
+
 def migrate(path: str | Path) -> None:
     """Apply pending migrations; WAL mode is set once for the file."""
     db = sqlite_utils.Database(path)

@@ -13,11 +13,14 @@ from starlette.routing import Route
 from core.days import dates, holiday_schedule
 from core.days.hours import local_day
 from core.errors import InvalidInput
+from core.peak import ballot as peak_ballot
+from core.peak import ceremonies
 from core.queue import views
 from core.registry import appointments as ap
 from core.registry import overrides, visits
 from core.store.db import Reader
 from web import body
+from web.api.pow import require_pow
 from web.api.tickets import base_url, limit_caller
 from web.deps import STAFF, hall_of, require, site_scope
 from web.guard.guesses import verified
@@ -36,6 +39,7 @@ class BookingRequest(body.Body):
     service: str
     start: str
     applicants: list[ApplicantIn]
+    ceremony: str | None = None  # a ceremony session of that day, joined in the same write (core/peak/)
 
 
 class Verify(body.Body):
@@ -124,8 +128,9 @@ async def book(request: Request) -> Response:
                   properties: {name: {type: string}, id_number: {type: string}, phone: {type: string}}
     responses:
       201: {description: "the booking with its code"}
-      403: {description: booking_blocked (with until)}
-      409: {description: slot_full (with next_free), duplicate_booking, outside_divorce_window}
+      403: {description: "booking_blocked (with until); pow_required, pow_invalid (SPEC 5b: send X-Altcha)"}
+      409: {description: "slot_full (with next_free), duplicate_booking, outside_divorce_window; with ceremony:
+        ceremony_full, ceremony_refused"}
       422: {description: "invalid_input, invalid_id_number, invalid_phone, invalid_slot, slot_past,
         outside_horizon; the law (SPEC 5) under_marriage_age, not_man_and_woman, same_person, not_adult"}
     """
@@ -136,8 +141,12 @@ async def book(request: Request) -> Response:
     h.limits.address(request, "booking", h.config.limits.bookings_per_address_per_minute)
     for a in req.applicants:
         h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
+    await require_pow(request)  # SPEC 5b: public callers pay a proof of work (web/api/pow.py)
     people = [ap.Applicant(a.name, a.id_number, a.phone) for a in req.applicants]
-    result = await h.store.write(ap.book, req.site, req.service, parse_start(request, req.start), people)
+    start = parse_start(request, req.start)
+    if peak_ballot.is_peak(h.config, req.site, start):  # a peak day's demand, whatever the answer
+        await h.store.write(peak_ballot.count_attempt, req.site, req.service, start)
+    result = await h.store.write(ceremonies.book_with, req.site, req.service, start, people, req.ceremony)
     return JSONResponse(result, status_code=201)
 
 

@@ -1,0 +1,1 @@
+"""SQL of peak days (core/peak/): ceremonies and ballots."""

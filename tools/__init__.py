@@ -1,0 +1,1 @@
+"""Small programs for anyone, beside the product (they import nothing of it)."""
