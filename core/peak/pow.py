@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import json
 import urllib.parse
-from typing import Any
+from typing import Any, cast
 
 from altcha import v1 as altcha
 
@@ -65,14 +65,15 @@ class Guard:
             )
         if len(payload) > 2048:
             raise PowInvalid("安全校验无效 / the proof of work is not valid")
-        ok, _ = altcha.verify_solution(payload, self.key, False)
-        expires = _expires(payload)
+        fields = _decoded(payload)
+        ok = fields is not None and altcha.verify_solution(cast(altcha.PayloadType, fields), self.key, False)[0]
+        expires = _expires(fields) if fields is not None else None
         now = self.clock.now().timestamp()
-        if not ok or expires is None:
+        if not ok or fields is None or expires is None:
             raise PowInvalid("安全校验无效，请刷新页面重试 / the proof of work is not valid: reload the page")
         if expires < now:
             raise PowInvalid("安全校验已过期，请重试 / the proof of work expired: try again", expired=True)
-        signature = str(json.loads(base64.b64decode(payload))["signature"])
+        signature = fields["signature"]
         if signature in self._used:
             raise PowInvalid("安全校验已被使用，请重试 / this proof of work was used already: try again", replay=True)
         self._remember(signature, expires, now)
@@ -86,11 +87,24 @@ class Guard:
         self._used[signature] = expires
 
 
-def _expires(payload: str) -> float | None:
-    """The expiry in the signed salt (``...?expires=<unix seconds>&``), None when there is none."""
+def _decoded(payload: str) -> dict[str, Any] | None:
+    """The solution's fields when they have ALTCHA's shape (strings, and an integer number)."""
     try:
-        salt = str(json.loads(base64.b64decode(payload))["salt"])
+        fields = json.loads(base64.b64decode(payload, validate=True))
+    except (ValueError, TypeError):
+        return None
+    if not isinstance(fields, dict) or not isinstance(fields.get("number"), int):
+        return None
+    if not all(isinstance(fields.get(k), str) for k in ("algorithm", "challenge", "salt", "signature")):
+        return None
+    return fields
+
+
+def _expires(fields: dict[str, Any]) -> float | None:
+    """The expiry in the signed salt (``...?expires=<unix seconds>&``), None when there is none."""
+    salt = str(fields["salt"])
+    try:
         values = urllib.parse.parse_qs(salt.split("?", 1)[1]).get("expires") if "?" in salt else None
         return float(values[0].rstrip("&")) if values else None
-    except (ValueError, KeyError, TypeError, IndexError):
+    except (ValueError, IndexError):
         return None
