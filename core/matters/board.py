@@ -19,7 +19,7 @@ def site_board(r: Reader, site_id: str) -> dict[str, Any]:
     """Open matters processed at the site (or handed off to it), near or past due, and per clerk
     (the one working on it, else the one who accepted it)."""
     rows = [summary(r, m) for m in sql.of_site(r, site_id, list(sql.OPEN))]
-    mine = [m for m in rows if m["processing_site"]["id"] == site_id or m["holder"] == site_id]
+    mine = [m for m in rows if m["processing_site"] == site_id or m["holder"] == site_id]
     per: dict[str, dict[str, Any]] = defaultdict(lambda: {"open": 0, "near": 0, "overdue": 0})
     for m in mine:
         who = per[m["assignee"] or m["clerk"]]
@@ -33,7 +33,7 @@ def site_board(r: Reader, site_id: str) -> dict[str, Any]:
         "near": [m for m in mine if m["urgency"] == "near"],
         "overdue": [m for m in mine if m["urgency"] == "overdue"],
         "by_clerk": [{"clerk": k, **v} for k, v in sorted(per.items())],
-        "incoming": [m for m in rows if m["status"] == "handed_off" and m["processing_site"]["id"] == site_id],
+        "incoming": [m for m in rows if m["status"] == "handed_off" and m["processing_site"] == site_id],
     }
 
 
@@ -58,9 +58,9 @@ def stats(r: Reader, site_id: str, first: dt.date, last: dt.date) -> dict[str, A
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     for m in sql.finished_between(r, site_id, from_ts, to_ts):
         s = summary(r, m)
-        key = (s["item"], s["processing_site"]["id"])
+        key = (s["item"], s["processing_site"])
         g = groups.setdefault(key, {"item": s["item"], "item_name": s["item_name"], "item_name_en": s["item_name_en"],
-                                    "processing_site": s["processing_site"], "accepted_here": 0,
+                                    "processing_site": s["processing"], "accepted_here": 0,
                                     "finished": 0, "on_time": 0, "grades": []})  # fmt: skip
         g["finished"] += 1
         g["on_time"] += 1 if s["on_time"] else 0

@@ -53,7 +53,8 @@ def summary(r: Reader, m: Any) -> dict[str, Any]:
         "id": m["code"], "code": m["code"], "item": m["item"],
         "item_name": item.name if item else m["item"], "item_name_en": item.name_en if item else m["item"],
         "status": m["status"], "status_label": zh, "status_label_en": en,
-        "accepted_site": _site_ref(r, m["accepted_site"]), "processing_site": _site_ref(r, m["processing_site"]),
+        "accepted_site": m["accepted_site"], "processing_site": m["processing_site"],  # ids (SPEC 7)
+        "accepted": _site_ref(r, m["accepted_site"]), "processing": _site_ref(r, m["processing_site"]),
         "holder": holder(m), "due": m["due_day"], "urgency": _urgency(r, m),
         "clerk": m["clerk"], "assignee": m["assignee"], "id_masked": m["id_masked"],
         "accepted_at": iso(m["accepted_ts"]), "ready_at": iso(m["ready_ts"]), "closed_at": iso(m["closed_ts"]),

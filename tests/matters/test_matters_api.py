@@ -38,7 +38,7 @@ def test_accepted_here_processed_at_home_followed_collected_and_rated(
     assert r.status_code == 201, r.text
     m = r.json()
     code = m["code"]
-    assert m["status"] == "accepted" and m["processing_site"]["id"] == "wusong" and m["accepted_site"]["id"] == "youyi"
+    assert m["status"] == "accepted" and m["processing_site"] == "wusong" and m["accepted_site"] == "youyi"
     assert m["due"] == "2026-06-03"  # 15 working days after Wednesday 13 May 2026
     assert m["id_masked"].endswith("107X") and RESIDENT not in r.text
 

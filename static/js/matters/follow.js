@@ -21,9 +21,9 @@ function show(m) {
   $("#m-item").textContent = itemName(m);
   $("#m-status").textContent = statusName(m);
   $("#m-due").textContent = m.due || "—";
-  $("#m-accepted").textContent = siteName(m.accepted_site);
-  $("#m-processing").textContent = siteName(m.processing_site);
-  const notice = m.status === "ready" ? t("ready_notice", { site: siteName(m.processing_site) })
+  $("#m-accepted").textContent = siteName(m.accepted);
+  $("#m-processing").textContent = siteName(m.processing);
+  const notice = m.status === "ready" ? t("ready_notice", { site: siteName(m.processing) })
     : m.status === "returned" ? t("returned_notice")
     : m.status === "rejected" ? m.reason || "" : "";
   $("#m-notice").textContent = notice;

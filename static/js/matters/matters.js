@@ -25,8 +25,8 @@ function message(text) {
 }
 
 function stepAllowed(m, step) {
-  const cross = m.processing_site.id !== m.accepted_site.id;
-  if (step === "hand-off") return cross && m.accepted_site.id === SITE;
+  const cross = m.processing_site !== m.accepted_site;
+  if (step === "hand-off") return cross && m.accepted_site === SITE;
   if (step === "start" && m.status === "accepted") return !cross && m.holder === SITE;
   if (m.status === "returned") return true;
   return m.holder === SITE;
@@ -57,7 +57,7 @@ async function act(m, step) {
 
 function item(m) {
   const li = el("li", { class: `matter ${m.urgency}`, dataset: { code: m.code } }, line(m, due));
-  li.append(el("span", { class: "muted" }, ` ${siteName(m.accepted_site)} → ${siteName(m.processing_site)}`));
+  li.append(el("span", { class: "muted" }, ` ${siteName(m.accepted)} → ${siteName(m.processing)}`));
   const bar = el("span", { class: "matter-actions" });
   for (const step of STEPS[m.status] || []) {
     if (!stepAllowed(m, step)) continue;
@@ -75,8 +75,8 @@ function fill(list, items) {
 
 async function refresh() {
   const all = await api("GET", `/api/v1/sites/${SITE}/matters`, { token: TOKEN });
-  fill($("#incoming"), all.filter((m) => m.status === "handed_off" && m.processing_site.id === SITE));
-  fill($("#open"), all.filter((m) => ["accepted", "in_progress"].includes(m.status) || (m.status === "handed_off" && m.processing_site.id !== SITE)));
+  fill($("#incoming"), all.filter((m) => m.status === "handed_off" && m.processing_site === SITE));
+  fill($("#open"), all.filter((m) => ["accepted", "in_progress"].includes(m.status) || (m.status === "handed_off" && m.processing_site !== SITE)));
   fill($("#waiting"), all.filter((m) => ["returned", "ready"].includes(m.status)));
   if (page.supervisor) await refreshBoard();
 }

@@ -49,7 +49,8 @@ function prompt(number, service, matters = []) {
   $("#pad-number").textContent = number;
   $("#pad-service").textContent = serviceName(service);
   // 一事一评: the visit's matters are rated with it (docs/matters.md)
-  $("#pad-matters").textContent = matters.map((m) => (LANG === "en" ? m.name_en : m.name)).join(" · ");
+  $("#pad-matters").textContent = matters.map((m) => ` · ${LANG === "en" ? m.name_en : m.name}`).join("");
+  $("#pad-matters").hidden = matters.length === 0;
   for (const b of $$(".grade")) b.setAttribute("aria-pressed", "false");
   $("#pad-reasons").reset();
   $("#pad-reasons").hidden = true;
