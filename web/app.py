@@ -39,6 +39,7 @@ from web.pages import accounts, devices, holidays, home, kiosk, notices
 from web.pages import booking as booking_pages
 from web.pages import district as district_pages
 from web.pages import matters as matters_pages
+from web.pages import peak as peak_pages
 from web.pages import staff as staff_pages
 from web.pages import supervision as supervision_pages
 from web.render import Refused, refused
@@ -160,6 +161,7 @@ def create_app(
         *district_pages.routes,
         *supervision_pages.routes,
         *matters_pages.routes,
+        *peak_pages.routes,
     ]
     return Starlette(
         routes=routes,

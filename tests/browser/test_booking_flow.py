@@ -35,7 +35,7 @@ def servers() -> Iterator[list[LiveServer]]:
 def start(servers: list[LiveServer], tmp: Path, clock: str) -> LiveServer:
     for s in servers:
         s.stop()
-    live = LiveServer(tmp, clock).start()
+    live = LiveServer(tmp, clock, pow=True).start()  # the page solves the proof of work as shipped
     servers.append(live)
     return live
 

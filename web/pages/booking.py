@@ -35,6 +35,7 @@ from web.pages.staff import supervisor_page
 from web.render import error_page, render
 
 DAYS_AHEAD = 30
+BOOKING_PHONE = "12345"  # the government service hotline takes bookings by phone (docs/peak-days.md)
 STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
 _CODE = re.compile(f"^[{ap.CODE_ALPHABET}]{{8}}$")
 
@@ -101,7 +102,7 @@ def _site_data(site: Site) -> dict[str, Any]:
     return {"id": site.id, "name": site.name, "name_en": site.name_en, "address": site.address}
 
 
-def _service_data(service: Service) -> dict[str, Any]:
+def _service_data(service: Service, ceremony_services: frozenset[str] = frozenset()) -> dict[str, Any]:
     assert service.booking is not None
     return {
         "id": service.id,
@@ -111,6 +112,7 @@ def _service_data(service: Service) -> dict[str, Any]:
         "slot_minutes": service.booking.slot_minutes,
         "checkin_early": service.booking.checkin_early_minutes,
         "checkin_late": service.booking.checkin_late_minutes,
+        "ceremonies": service.id in ceremony_services,  # a day of it may have ceremony sessions (core/peak/)
     }
 
 
@@ -151,6 +153,12 @@ BOOKING_JS = {
     "slot_past": N_("This time has already passed. Please choose another time."),
     "invalid_slot": N_("This time cannot be booked. Please choose another time."),
     "rate_limited": N_("Too many attempts. Please wait a minute and try again."),
+    "pow_failed": N_("The page's security check did not finish. Please press the button again, or reload the page."),
+    "ceremony_none": N_("No ceremony"),
+    "ceremony_label": N_("%(time)s %(hall)s · %(theme)s, %(n)s places left"),
+    "ceremony_full_label": N_("%(time)s %(hall)s · %(theme)s, full"),
+    "ceremony_full": N_("Sorry, this ceremony has just filled up. Nothing was booked: choose another or none."),
+    "ceremony_done": N_("%(time)s, %(hall)s · %(theme)s"),
     "status_booked": N_("Booked"),
     "status_checked_in": N_("Checked in"),
     "status_completed": N_("Completed"),
@@ -223,9 +231,11 @@ async def book_service(request: Request) -> Response:
         return found
     site, service = found
     days = await hall_of(request).store.read(_next_days, site, service)
-    data = {"site": _site_data(site), "service": _service_data(service), "days": days}
-    elicence = {m.name: licence_documents(hall_of(request).config, service.id, m.name) for m in service.guide}
-    ctx = {"site": site, "service": service, "data": data, "elicence": elicence}
+    config = hall_of(request).config
+    ceremony_services = frozenset(d.service for d in config.peak.days if d.site == site.id and d.ceremonies)
+    data = {"site": _site_data(site), "service": _service_data(service, ceremony_services), "days": days}
+    elicence = {m.name: licence_documents(config, service.id, m.name) for m in service.guide}
+    ctx = {"site": site, "service": service, "data": data, "elicence": elicence, "booking_phone": BOOKING_PHONE}
     return render(request, "book_service.html", ctx, js=BOOKING_JS)
 
 

@@ -5,8 +5,10 @@ import { api } from "../lib/api.js";
 import { $, $$, el, readJSON } from "../lib/dom.js";
 import { LANG, t } from "../lib/i18n.js";
 import { markField, readApplicants } from "./applicants.js";
+import { chosenCeremony, showCeremonies, showChosenCeremony } from "./ceremony.js";
 import { bookingMessage, setFieldError, showBox } from "./form.js";
 import { qrFor, renderDays, showPeople, showSlots } from "./pickers.js";
+import { proofHeaders, warmUp } from "./pow.js";
 import { fullDay, hhmm, localDate, slotWhen } from "./when.js";
 
 const data = readJSON("page-data");
@@ -52,6 +54,8 @@ function pickSlot(slot) {
   showBox($("#form-error"), null);
   $("#next-free").hidden = true;
   show("form");
+  warmUp(); // the proof of work, solved while the applicants are typed in
+  if (data.service.ceremonies) showCeremonies($("#ceremony-box"), SITE, localDate(slot.start));
 }
 
 /** The slot was taken meanwhile: offer the next free ones of the service (one click books). */
@@ -88,14 +92,17 @@ async function submit(ev) {
   state.busy = true;
   $("#book-submit").disabled = true;
   try {
+    const ceremony = data.service.ceremonies ? chosenCeremony($("#ceremony-box")) : null;
     const res = await api("POST", "/api/v1/appointments", {
-      body: { site: SITE, service: SERVICE, start: state.slot.start, applicants },
+      body: { site: SITE, service: SERVICE, start: state.slot.start, applicants, ...(ceremony ? { ceremony } : {}) },
+      headers: await proofHeaders(),
     });
     showDone(res);
   } catch (e) {
     showBox($("#form-error"), bookingMessage(e));
     markField(e, applicants);
     if (e.code === "slot_full") offerNextFree(e.details.next_free || []);
+    if (e.code === "ceremony_full" && state.date) showCeremonies($("#ceremony-box"), SITE, state.date);
     $("#form-error").scrollIntoView({ block: "center" });
   } finally {
     state.busy = false;
@@ -112,6 +119,7 @@ function showDone(res) {
   $("#d-when").textContent = slotWhen(res.start, res.end);
   $("#d-checkin").textContent = t("checkin_window", { from: hhmm(res.checkin_from), until: hhmm(res.checkin_until) });
   showPeople($("#d-people"), res.applicants);
+  showChosenCeremony($("#d-ceremony-row"), res.ceremony);
   $("#d-manage").href = `/book/manage?code=${encodeURIComponent(res.code)}`;
   $("#book-form").reset();
   history.replaceState({ step: "done" }, "", "#done");

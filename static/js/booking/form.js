@@ -50,6 +50,8 @@ export function bookingMessage(e) {
     case "slot_past": return t("slot_past");
     case "invalid_slot": return t("invalid_slot");
     case "rate_limited": return t("rate_limited");
+    case "pow_required": case "pow_invalid": return t("pow_failed");
+    case "ceremony_full": return t("ceremony_full");
     default: return e.message;
   }
 }

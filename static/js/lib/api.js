@@ -12,8 +12,8 @@ export class ApiError extends Error {
 }
 
 /** Call the JSON API; throws ApiError with a readable message in the page's language. */
-export async function api(method, path, { token, body } = {}) {
-  const headers = { Accept: "application/json" };
+export async function api(method, path, { token, body, headers: extra } = {}) {
+  const headers = { Accept: "application/json", ...extra };
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let res;

@@ -1,0 +1,46 @@
+// Ceremony sessions (颁证仪式) in the booking step (docs/peak-days.md): on a day with sessions the
+// form offers them as a choice (none by default); the booking and the place in the session are
+// made in one request, so a full session leaves no booking behind.
+import { el } from "../lib/dom.js";
+import { LANG, t } from "../lib/i18n.js";
+import { hhmm } from "./when.js";
+
+const name = (s, field) => (LANG === "en" && s[`${field}_en`]) || s[field];
+
+/** Fill the fieldset with the day's sessions (hidden when there are none). */
+export async function showCeremonies(box, site, date) {
+  box.hidden = true;
+  let day;
+  try {
+    const res = await fetch(`/api/v1/sites/${encodeURIComponent(site)}/ceremonies?date=${date}`, { cache: "no-store" });
+    day = res.ok ? await res.json() : null;
+  } catch {
+    day = null;
+  }
+  const list = box.querySelector(".ceremony-list");
+  if (!day || !day.sessions.length) {
+    list.replaceChildren();
+    return;
+  }
+  const option = (value, text, disabled, checked) => el("label", { class: "ceremony-option" },
+    el("input", { type: "radio", name: "ceremony", value, disabled, checked }), el("span", { text }));
+  list.replaceChildren(
+    option("", t("ceremony_none"), false, true),
+    ...day.sessions.map((s) => option(s.id, t(s.remaining ? "ceremony_label" : "ceremony_full_label", {
+      time: hhmm(s.start), hall: name(s, "hall"), theme: name(s, "theme"), n: s.remaining,
+    }), !s.remaining, false)),
+  );
+  box.hidden = false;
+}
+
+export function chosenCeremony(box) {
+  const picked = box.hidden ? null : box.querySelector("input[name=ceremony]:checked");
+  return picked && picked.value ? picked.value : null;
+}
+
+/** The done card's line for the session joined (hidden without one). */
+export function showChosenCeremony(row, s) {
+  row.hidden = !s;
+  if (s) row.querySelector("dd").textContent = t("ceremony_done", { time: hhmm(s.start), hall: name(s, "hall"),
+    theme: name(s, "theme") });
+}

@@ -1,0 +1,97 @@
+"""Peak days on the phone (docs/peak-days.md), with the proof of work on as shipped: a couple enters
+the 2027-05-20 ballot and looks up their entry; another books 2026-05-20 with a ceremony in the
+same step; without JavaScript the pages say how to book instead. Each state passes the layout check
+at 390x844."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.layout.check import Layout
+from tests.live import LiveServer
+from tests.peak.people import couple
+
+IN_WINDOW = "2027-04-02T10:00:00+08:00"
+BEFORE_520 = "2026-05-13T09:30:00+08:00"
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def layout() -> Iterator[Layout]:
+    check = Layout("phone")
+    yield check
+    check.assert_clean()
+
+
+def fill(page: Page, i: int) -> None:
+    for k, p in enumerate(couple(i)):
+        page.locator(f"#name-{k}").fill(p.name)
+        page.locator(f"#id-{k}").fill(p.id_number)
+        page.locator(f"#phone-{k}").fill(p.phone)
+
+
+def test_a_couple_enters_the_ballot_on_the_phone(browser: Browser, tmp_path: Path, layout: Layout) -> None:
+    live = LiveServer(tmp_path, IN_WINDOW, pow=True).start()
+    try:
+        page = browser.new_page(viewport=PHONE)
+        page.goto(f"{live.base}/ballot/520-2027")
+        expect(page.locator("h1")).to_contain_text("2027-05-20")
+        expect(page.locator("#seed-hash")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+        layout(page, "ballot open", min_font=14, scrolls=True)
+        fill(page, 1)
+        page.locator('input[name=ceremony][value="morning"]').check()
+        page.locator("#book-submit").click()
+        expect(page.locator("#entry-code")).to_have_text(re.compile(r"^B[A-Z2-9]{8}$"))
+        solved_ms = int(page.evaluate("document.documentElement.dataset.powMs"))
+        assert solved_ms < 3000, solved_ms  # solved in the background while the form was filled in
+        layout(page, "ballot entered", min_font=14, scrolls=True)
+        code = page.locator("#entry-code").inner_text()
+        # the same couple again: refused, with the reason
+        page.reload()
+        fill(page, 1)
+        page.locator("#book-submit").click()
+        expect(page.locator("#form-error")).to_contain_text("已在本次摇号中登记")
+        layout(page, "ballot refused", min_font=14, scrolls=True)
+        page.locator("#look-code").fill(code)
+        page.locator("#look-verify").fill(couple(1)[1].id_number[-4:])
+        page.locator("#look-form button").click()
+        expect(page.locator("#entry-status")).to_have_text("已登记，等待开奖")
+        layout(page, "entry looked up", min_font=14, scrolls=True)
+        page.goto(f"{live.base}/ballot/520-2027/result?lang=en")
+        expect(page.locator("h1")).to_contain_text("Ballot result")
+        layout(page, "result before the draw en", min_font=14, scrolls=True)
+    finally:
+        live.stop()
+
+
+def test_book_with_a_ceremony_and_without_javascript(browser: Browser, tmp_path: Path, layout: Layout) -> None:
+    live = LiveServer(tmp_path, BEFORE_520, pow=True).start()
+    try:
+        page = browser.new_page(viewport=PHONE)
+        page.goto(f"{live.base}/book/registry/marriage")
+        page.locator('.day[data-date="2026-05-20"]').click()
+        page.locator('.slot[data-start="2026-05-20T10:00:00+08:00"]').click()
+        expect(page.locator("#ceremony-box")).to_be_visible()
+        expect(page.locator("#ceremony-box .ceremony-option")).to_have_count(3)
+        fill(page, 7)
+        page.locator('input[name=ceremony][value="afternoon"]').check()
+        layout(page, "booking form with ceremonies", min_font=14, scrolls=True)
+        page.locator("#book-submit").click()
+        expect(page.locator("#d-code")).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
+        expect(page.locator("#d-ceremony-row dd")).to_contain_text("14:30")
+        layout(page, "booked with a ceremony", min_font=14, scrolls=True)
+        status, day = live.call("GET", "/api/v1/sites/registry/ceremonies?date=2026-05-20")
+        assert status == 200 and {s["id"]: s["joined"] for s in day["sessions"]} == {"morning": 0, "afternoon": 1}
+
+        plain = browser.new_context(viewport=PHONE, java_script_enabled=False).new_page()
+        plain.goto(f"{live.base}/book/registry/marriage")
+        expect(plain.locator("noscript, .notice-box").first).to_be_attached()
+        assert "12345" in plain.content() and "自助机" in plain.content()
+        layout(plain, "booking without javascript", min_font=14, scrolls=True)
+    finally:
+        live.stop()
