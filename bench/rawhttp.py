@@ -22,10 +22,13 @@ class Connection:
         reader, writer = await asyncio.open_connection(host, port)
         return cls(reader, writer, f"{host}:{port}")
 
-    def request_bytes(self, method: str, path: str, body: bytes = b"", token: str | None = None) -> bytes:
+    def request_bytes(
+        self, method: str, path: str, body: bytes = b"", token: str | None = None, headers: dict[str, str] | None = None
+    ) -> bytes:
         head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}", "Content-Type: application/json"]
         if token:
             head.append(f"Authorization: Bearer {token}")
+        head += [f"{k}: {v}" for k, v in (headers or {}).items()]
         head.append(f"Content-Length: {len(body)}")
         return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
