@@ -68,23 +68,32 @@ class Relay:
         self.loop = asyncio.get_running_loop()
         sites = [s.id for s in self.store.config.sites]
         self.delivered = await self.store.read(views.last_seqs, sites)
-        if self.nats_url:
-            await self._connect()
         self.tasks.append(asyncio.create_task(self._poll()))
-        if self.nc is not None:
-            self.tasks.append(asyncio.create_task(self._publish()))
+        if self.nats_url:
+            # in the background: a NATS that is away at start (or later) leaves the poll to carry events
+            self.tasks.append(asyncio.create_task(self._nats(self.nats_url)))
 
-    async def _connect(self) -> None:
+    async def _nats(self, url: str) -> None:
         import nats  # only where NATS is configured
 
-        async def error(e: Exception) -> None:
-            log.warning("nats: %s", e)
+        said: dict[str, float] = {}
 
-        assert self.nats_url is not None
+        async def error(e: Exception) -> None:  # once a minute per kind of error, not at every retry
+            now = asyncio.get_running_loop().time()
+            if now - said.get(type(e).__name__, -3600.0) >= 60:
+                said[type(e).__name__] = now
+                log.warning("nats: %s (events of other processes come by the poll meanwhile)", e)
+
         self.nc = await nats.connect(
-            self.nats_url, name="hall", error_cb=error, max_reconnect_attempts=-1, reconnect_time_wait=0.5
+            url, name="hall", error_cb=error, max_reconnect_attempts=-1, reconnect_time_wait=0.5, connect_timeout=2
         )
         await self.nc.subscribe(SUBJECT + "*", cb=self._heard)
+        log.info("nats: connected", extra={"fields": {"url": url}})
+        await self._publish()
+
+    @property
+    def connected(self) -> bool:
+        return self.nc is not None and bool(self.nc.is_connected)
 
     async def stop(self) -> None:
         for task in self.tasks:
@@ -93,7 +102,7 @@ class Relay:
                 await task
         if self.nc is not None:
             with contextlib.suppress(Exception):
-                await self.nc.drain()
+                await (self.nc.drain() if self.connected else self.nc.close())
 
     # -- in ------------------------------------------------------------------------
     def committed_threadsafe(self, events: list[Event]) -> None:
@@ -103,7 +112,7 @@ class Relay:
 
     def _committed(self, events: list[Event]) -> None:
         self.offer(events)
-        if self.nc is not None:
+        if self.connected:  # else the other processes' poll finds them in the database
             self.outbox.put_nowait(events)
 
     async def _heard(self, msg: Any) -> None:

@@ -1,0 +1,55 @@
+"""Two apps (two processes' worth: each its store, hub and relay) on one PostgreSQL database:
+what one commits reaches the other's sockets in seq order, with NATS and without it."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from core.config import Config
+from core.days.clock import ManualClock
+from tests import pgdb
+from tests.conftest import SECRET, Hall, hall_app
+from web.app import create_app
+
+
+@contextlib.contextmanager
+def two(url: str, config: Config, clock: ManualClock, nats: str | None) -> Iterator[tuple[TestClient, TestClient]]:
+    apps = [
+        create_app(
+            config, url, clock, secret=SECRET, housekeeping_every=None, public_url="http://testserver", nats_url=nats
+        )
+        for _ in range(2)
+    ]
+    with TestClient(apps[0]) as a, TestClient(apps[1]) as b:
+        yield a, b
+
+
+def _events(ws: Any, n: int) -> list[dict[str, Any]]:
+    return [ws.receive_json() for _ in range(n)]
+
+
+@pytest.mark.parametrize("with_nats", [True, False], ids=["nats", "poll-only"])
+def test_a_socket_on_one_app_sees_the_other_apps_tickets_in_order(
+    pg_url: str, config: Config, clock: ManualClock, with_nats: bool
+) -> None:
+    nats = pgdb.require_nats() if with_nats else None
+    with two(pg_url, config, clock, nats) as (a, b):
+        kiosk = {"Authorization": f"Bearer {Hall(b).device('youyi-k1')}"}
+        with a.websocket_connect("/ws/sites/youyi") as ws:
+            start = ws.receive_json()["seq"]
+            numbers = [Hall(b).take("general", kiosk)["number"] for _ in range(3)]
+            numbers.append(Hall(a).take("general", kiosk)["number"])
+            seen = _events(ws, 4)
+    assert [e["seq"] for e in seen] == [start + 1, start + 2, start + 3, start + 4]
+    assert [e["data"]["ticket"]["number"] for e in seen] == numbers == ["A001", "A002", "A003", "A004"]
+
+
+def test_hall_app_fixture_is_on_postgresql_when_asked(pg_url: str, config: Config, clock: ManualClock) -> None:
+    with TestClient(hall_app(config, pg_url, clock)) as c:
+        assert c.app.state.hall.relay is not None  # type: ignore[attr-defined]
+        assert c.get("/api/v1/sites").status_code == 200
