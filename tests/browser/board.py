@@ -82,7 +82,7 @@ def start_board(tmp: Path) -> Iterator[Board]:
     config = tmp / "config.toml"
     config.write_text(twelve_counters((ROOT / "config.toml").read_text(encoding="utf-8")), encoding="utf-8")
     live = LiveServer(tmp, CLOCK)
-    live.args[live.args.index("config.toml")] = str(config)
+    live.args[next(i for i, a in enumerate(live.args) if a.endswith(".toml"))] = str(config)
     for site, n in SITES.items():
         for k in range(1, n + 1):
             live.cli("user", "add", f"c-{site}-{k}", "--role", "clerk", "--site", site, stdin=PASSWORD + "\n")

@@ -45,7 +45,7 @@ def live(tmp: Path, limits: dict[str, int | str], nofile: str | None = None) -> 
     (tmp / "config.toml").write_text(text, encoding="utf-8")
     server = LiveServer(tmp, CLOCK)
     server.env["HALL_LIMITS"] = "on"
-    server.args[server.args.index("config.toml")] = str(tmp / "config.toml")
+    server.args[next(i for i, a in enumerate(server.args) if a.endswith(".toml"))] = str(tmp / "config.toml")
     if nofile is not None:
         server.args[:0] = ["prlimit", f"--nofile={nofile}"]
     return server
