@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser.a11y import sign_in
+from tests.browser.conftest import PASSWORD
 from tests.browser.layout.check import Layout
 from tests.live import LiveServer
 from tests.peak.people import couple
@@ -93,5 +95,47 @@ def test_book_with_a_ceremony_and_without_javascript(browser: Browser, tmp_path:
         expect(plain.locator("noscript, .notice-box").first).to_be_attached()
         assert "12345" in plain.content() and "自助机" in plain.content()
         layout(plain, "booking without javascript", min_font=14, scrolls=True)
+    finally:
+        live.stop()
+
+
+def test_the_registry_sees_the_ceremonies_on_its_day_view_and_display(browser: Browser, tmp_path: Path) -> None:
+    """On 2026-05-20 itself: the supervisor's day view lists the sessions with their couples and
+    changes one; the hall display shows today's sessions with places left (1920x1080, 1080x1920)."""
+    live = LiveServer(tmp_path, "2026-05-13T09:30:00+08:00").start()
+    try:
+        live.cli("user", "add", "reg-sup", "--role", "supervisor", "--site", "registry", stdin=PASSWORD + "\n")
+        him, her = couple(3)
+        people = [{"name": p.name, "id_number": p.id_number, "phone": p.phone} for p in (him, her)]
+        body = {"site": "registry", "service": "marriage", "start": "2026-05-20T10:00:00+08:00", "ceremony": "morning"}
+        status, booked = live.call("POST", "/api/v1/appointments", {**body, "applicants": people})
+        assert status == 201, booked
+        token = live.cli("device", "token", "registry-d1").split()[-1]
+    finally:
+        live.stop()
+    live = LiveServer(tmp_path, "2026-05-20T09:00:00+08:00").start()
+    layout = Layout("desk")
+    try:
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        page = sign_in(context, live, "reg-sup")
+        page.goto(f"{live.base}/admin/appointments?site=registry&date=2026-05-20")
+        row = page.locator('#ceremony-table tr[data-session="morning"]')
+        expect(row).to_contain_text("1 / 10")
+        expect(row).to_contain_text(booked["code"])
+        layout(page, "registry day with ceremonies", min_font=13, scrolls=True)
+        page.locator("#ceremony-edit").click()
+        page.locator("#ceremony-form input[name=capacity]").fill("12")
+        page.locator("#ceremony-form button[type=submit]").click()
+        expect(page.locator('#ceremony-table tr[data-session="morning"]')).to_contain_text("1 / 12")
+        layout.assert_clean()
+        board = Layout("display")
+        for ctx in board.contexts(browser):
+            screen = ctx.new_page()
+            screen.goto(f"{live.base}/display/registry#token={token}")
+            expect(screen.locator("#ceremonies-panel")).to_be_visible()
+            expect(screen.locator("#ceremonies-list li")).to_have_count(2)
+            expect(screen.locator("#ceremonies-list li").first).to_contain_text("余 11 对")
+            board(screen, "registry ceremonies today", min_font=16)
+        board.assert_clean()
     finally:
         live.stop()

@@ -50,6 +50,8 @@ DISPLAY_JS = {
     "calls_of": N_("Calling %(i)s of %(n)s"),
     "wait_about": N_("about %(n)s min"),
     "no_wait": N_("No wait"),
+    "ceremony_left": N_("%(n)s places left"),  # ceremonies today (static/js/display/ceremonies.js)
+    "ceremony_full_short": N_("Full"),
 }
 
 

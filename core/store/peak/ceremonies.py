@@ -64,3 +64,15 @@ def held(c: Conn, site: str, day: str) -> int:
         (site, day),
     )
     return int(row[0])
+
+
+def members(c: Conn, site: str, day: str) -> list[Any]:
+    """The bookings in each session of a day (staff: booking codes and status, no names)."""
+    return list(
+        c.execute(
+            "SELECT p.session, a.code, a.status FROM ceremony_places p JOIN appointments a ON a.id = p.appointment "
+            "WHERE p.site = ? AND p.day = ? AND a.day = p.day AND a.status IN ('booked', 'checked_in', 'completed') "
+            "ORDER BY p.session, a.start_ts",
+            (site, day),
+        )
+    )
