@@ -15,7 +15,7 @@ from typing import cast
 
 from starlette.requests import HTTPConnection, Request
 
-from core import accounts, notify
+from core import accounts, notify, shared_limits
 from core.accounts import Principal
 from core.config import Config
 from core.days.clock import Clock
@@ -60,12 +60,16 @@ class Hall:
         if self.relay is not None:
             self.relay.store = self.store
         self.tokens = TokenCache(self.store)
-        self.limits = Buckets(clock, config.limits)
+        shared = self._shared_take if self.relay is not None else None  # PostgreSQL: one limit for N processes
+        self.limits = Buckets(clock, config.limits, shared=shared)
         self.logins = LoginGuard(self.limits)
         self.guesses = CodeGuard(clock, config.limits)
         self.voice = Voice()
         self.kiosks = KioskLinks(self.store, config)
         self.sink: notify.Sink = notify.LogSink(data_dir(db_path) / "notifications.log", clock)
+
+    async def _shared_take(self, key: str, per: float, window_seconds: float) -> float:
+        return await self.store.write(shared_limits.take, key, per, window_seconds)
 
     async def login(self, username: str, password: str, address: str) -> tuple[str, accounts.Principal, dt.datetime]:
         """Check a password (off the event loop) and issue a bearer token; the lockout is

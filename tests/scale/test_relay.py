@@ -53,3 +53,17 @@ def test_hall_app_fixture_is_on_postgresql_when_asked(pg_url: str, config: Confi
     with TestClient(hall_app(config, pg_url, clock)) as c:
         assert c.app.state.hall.relay is not None  # type: ignore[attr-defined]
         assert c.get("/api/v1/sites").status_code == 200
+
+
+def test_an_identity_is_limited_once_across_processes(pg_url: str, config: Config, clock: ManualClock) -> None:
+    per_hour = config.limits.tickets_per_identity_per_hour
+    with two(pg_url, config, clock, None) as (a, b):
+        kiosk = {"Authorization": f"Bearer {Hall(a).device('youyi-k1')}"}
+        body = {"service": "general", "id_number": "110105199003071239"}
+        codes = [
+            (a if i % 2 else b).post("/api/v1/sites/youyi/tickets", json=body, headers=kiosk).status_code
+            for i in range(per_hour + 1)
+        ]
+        other = b.post("/api/v1/sites/youyi/tickets", json={**body, "id_number": "31011519850612107X"}, headers=kiosk)
+    assert set(codes[:per_hour]) <= {200, 201} and codes[per_hour] == 429  # not 2 x per_hour with two processes
+    assert other.status_code == 201  # another person is not limited by it

@@ -140,7 +140,7 @@ async def book(request: Request) -> Response:
     h = hall_of(request)
     h.limits.address(request, "booking", h.config.limits.bookings_per_address_per_minute)
     for a in req.applicants:
-        h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
+        await h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
     await require_pow(request)  # SPEC 5b: public callers pay a proof of work (web/api/pow.py)
     people = [ap.Applicant(a.name, a.id_number, a.phone) for a in req.applicants]
     start = parse_start(request, req.start)

@@ -66,7 +66,7 @@ async def take_remote(request: Request) -> Response:
         id_number = kiosk_link.card_identity(request, who, req.card, req.id_number).id_number
     if not id_number:
         raise ApiError(422, "invalid_input", "远程取号需要身份证号 / a remote ticket needs an ID number")
-    h.limits.identity("remote", id_number, h.config.limits.tickets_per_identity_per_hour)
+    await h.limits.identity("remote", id_number, h.config.limits.tickets_per_identity_per_hour)
     issued = await h.store.write(
         remote.issue,
         site_id,

@@ -135,7 +135,7 @@ async def issue_ticket(request: Request) -> Response:
     if req.card is not None:
         id_number = kiosk_link.card_identity(request, who, req.card, req.id_number).id_number
     if id_number:
-        h.limits.identity("ticket", id_number, h.config.limits.tickets_per_identity_per_hour)
+        await h.limits.identity("ticket", id_number, h.config.limits.tickets_per_identity_per_hour)
     source = "kiosk" if who.role == "kiosk" else "counter"
     issued, view = await h.store.write(
         tickets.issue_and_view,

@@ -1,7 +1,9 @@
 """Abuse limits: token buckets per client address, identity and device (SPEC 8).
 
-Buckets live in memory in the one server process; they refill continuously, so a caller
-over the limit is told exactly when to come back (429 with ``Retry-After``).
+Buckets live in memory in the server process; they refill continuously, so a caller
+over the limit is told exactly when to come back (429 with ``Retry-After``). With several
+processes on PostgreSQL the per-identity buckets are the database's (core/shared_limits.py):
+an identity is limited once, whichever process it reaches (docs/scale.md).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import hashlib
 import math
 import os
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import HTTPConnection
 
@@ -29,10 +32,17 @@ class RateLimited(ApiError):
         self.retry_after = seconds
 
 
+# ``shared(key, per, window_seconds)``: a take from the database's bucket; 0 or the wait in seconds
+Shared = Callable[[str, float, float], Awaitable[float]]
+
+
 class Buckets:
-    def __init__(self, clock: Clock, limits: Limits, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, clock: Clock, limits: Limits, env: dict[str, str] | None = None, shared: Shared | None = None
+    ) -> None:
         self.clock = clock
         self.limits = limits
+        self.shared = shared
         self.per_address = (env if env is not None else dict(os.environ)).get("HALL_LIMITS", "on") != "off"
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
@@ -60,9 +70,15 @@ class Buckets:
         if self.per_address:
             self.take(f"addr:{kind}:{client_address(conn, self.limits)}", per_minute, 60)
 
-    def identity(self, kind: str, id_number: str, per_hour: int) -> None:
+    async def identity(self, kind: str, id_number: str, per_hour: int) -> None:
         digest = hashlib.sha256(identity.digits(id_number).encode()).hexdigest()[:32]  # one person, one bucket
-        self.take(f"id:{kind}:{digest}", per_hour, 3600)
+        key = f"id:{kind}:{digest}"
+        if self.shared is None:
+            self.take(key, per_hour, 3600)
+            return
+        wait = await self.shared(key, per_hour, 3600)
+        if wait > 0:
+            raise RateLimited(wait)
 
     def device(self, device: str) -> None:
         self.take(f"device:{device}", self.limits.requests_per_device_per_minute, 60)

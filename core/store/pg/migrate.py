@@ -16,7 +16,7 @@ import sqlite3
 from typing import Any
 
 from core.store import schema
-from core.store.pg import triggers
+from core.store.pg import buckets, triggers
 
 LOCK_KEY = 0x4A11  # pg_advisory_xact_lock key of the migrations
 _IDENTITY = re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\b(?!\s*\()", re.I)
@@ -92,6 +92,6 @@ def migrate(conn: Any) -> list[str]:
                 migration.fn(Script(conn))  # type: ignore[arg-type]  # what the migrations use of it
                 conn.execute("INSERT INTO _hall_migrations (name, applied_at) VALUES (%s, now())", (migration.name,))
             done.append(migration.name)
-        for sql in triggers.SUPPORT:
+        for sql in (*triggers.SUPPORT, *buckets.SUPPORT):
             conn.execute(sql)
     return done
