@@ -128,7 +128,7 @@ async def enter(request: Request) -> Response:
     h = hall_of(request)
     h.limits.address(request, "booking", h.config.limits.bookings_per_address_per_minute)
     for a in req.applicants:
-        h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
+        await h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
     await require_pow(request)
     people = [Applicant(a.name, a.id_number, a.phone) for a in req.applicants]
     result = await h.store.write(ballot.enter, request.path_params["ballot"], people, req.ceremony)
