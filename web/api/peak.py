@@ -10,7 +10,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core.errors import InvalidInput, UnknownSite
-from core.peak import ballot, ceremonies, offers, settings
+from core.peak import ballot, ceremonies, offers, settings, stats
 from core.peak.errors import EntryNotFound
 from core.peak.settings import Session
 from core.registry.applicants import Applicant
@@ -194,7 +194,27 @@ async def run_draw(request: Request) -> Response:
     return JSONResponse(await h.store.write(offers.run, request.path_params["ballot"]))
 
 
+async def peak_stats(request: Request) -> Response:
+    """
+    summary: Peak days of a site - demand (entries, attempts) against places, no-shows, ceremonies held (supervisor)
+    parameters:
+      - {name: from, in: query, schema: {type: string, format: date}}
+      - {name: to, in: query, schema: {type: string, format: date}}
+    responses:
+      200: {description: "[{date, places, entries, attempts, demand_per_place, booked, no_show, ceremonies_held, ...}]"}
+    """
+    site = request.path_params["site"]
+    await require(request, *SUPERVISORS, site=site)
+    h = hall_of(request)
+    if h.config.site(site) is None:
+        raise UnknownSite.of(site)
+    q = request.query_params
+    start, end = parse_date(request, q.get("from") or "2000-01-01"), parse_date(request, q.get("to") or "2099-12-31")
+    return JSONResponse(await h.store.read(stats.peak_days, site, start, end))
+
+
 routes = [
+    Route("/sites/{site}/peak-stats", peak_stats),
     Route("/sites/{site}/ceremonies", day_ceremonies),
     Route("/sites/{site}/ceremonies", edit_ceremony, methods=["POST"]),
     Route("/appointments/{code}/ceremony", join_ceremony, methods=["POST"]),
