@@ -5,6 +5,7 @@ at 390x844."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,6 +51,8 @@ def test_a_couple_enters_the_ballot_on_the_phone(browser: Browser, tmp_path: Pat
         page.locator("#book-submit").click()
         expect(page.locator("#entry-code")).to_have_text(re.compile(r"^B[A-Z2-9]{8}$"))
         solved_ms = int(page.evaluate("document.documentElement.dataset.powMs"))
+        sha = page.evaluate("async (t) => (await import('/static/js/booking/pow_worker.js')).sha256hex(t)", "abc" * 30)
+        assert sha == hashlib.sha256(b"abc" * 30).hexdigest()  # the worker's SHA-256 (two blocks)
         assert solved_ms < 3000, solved_ms  # solved in the background while the form was filled in
         layout(page, "ballot entered", min_font=14, scrolls=True)
         code = page.locator("#entry-code").inner_text()

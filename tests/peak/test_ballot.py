@@ -108,6 +108,13 @@ def test_draw_of_500_for_200_places_verified_and_passed_down(peak: TestClient, t
     done = subprocess.run([sys.executable, "-m", "tools.verify_ballot", str(path)], cwd=ROOT, capture_output=True,
                           text=True)  # fmt: skip
     assert done.returncode == 0 and "matches" in done.stdout, done.stdout + done.stderr
+    # and says so when the published order was changed (two entries swapped)
+    order = published["result"]["order"]
+    order[0]["code"], order[1]["code"] = order[1]["code"], order[0]["code"]
+    path.write_text(json.dumps(published), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "tools.verify_ballot", str(path)], cwd=ROOT, capture_output=True,
+                          text=True)  # fmt: skip
+    assert done.returncode == 1 and "DOES NOT MATCH" in done.stdout and "position 1" in done.stdout, done.stdout
 
     # the winners' bookings exist, in the day's slots, with the ceremonies they asked for
     day = h.store.read_sync(ballot_sql.day_statuses, "registry", "marriage", "2027-05-20")
