@@ -42,7 +42,10 @@ class Guard:
         return self.settings.pow_max_number > 0
 
     def challenge(self) -> dict[str, Any]:
-        """A fresh challenge: ``{algorithm, challenge, maxnumber, salt, signature}`` (ALTCHA's JSON)."""
+        """A fresh challenge: ``{algorithm, challenge, maxnumber, salt, signature}`` (ALTCHA's JSON);
+        ``{off: true}`` when the proof of work is turned off (nothing to solve)."""
+        if not self.on:
+            return {"off": True}
         expires = self.clock.now() + dt.timedelta(seconds=self.settings.pow_expires_seconds)
         c = altcha.create_challenge(
             altcha.ChallengeOptions(hmac_key=self.key, max_number=self.settings.pow_max_number, expires=expires)

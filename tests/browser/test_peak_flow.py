@@ -92,6 +92,19 @@ def test_book_with_a_ceremony_and_without_javascript(browser: Browser, tmp_path:
         layout(page, "booked with a ceremony", min_font=14, scrolls=True)
         status, day = live.call("GET", "/api/v1/sites/registry/ceremonies?date=2026-05-20")
         assert status == 200 and {s["id"]: s["joined"] for s in day["sessions"]} == {"morning": 0, "afternoon": 1}
+        # later, on "my booking": move to the morning session
+        code = page.locator("#d-code").inner_text()
+        page.goto(f"{live.base}/book/manage?code={code}")
+        page.locator("#m-verify").fill(couple(7)[0].id_number[-4:])
+        page.locator("#lookup-form button[type=submit]").click()
+        expect(page.locator("#b-ceremony-row dd")).to_contain_text("14:30")
+        expect(page.locator('#ceremony-box input[value="afternoon"]')).to_be_checked()
+        page.locator('#ceremony-box input[value="morning"]').check()
+        page.locator("#ceremony-box .ceremony-save").click()
+        expect(page.locator("#b-ceremony-row dd")).to_contain_text("10:00")
+        layout(page, "my booking with a ceremony", min_font=14, scrolls=True)
+        day = live.call("GET", "/api/v1/sites/registry/ceremonies?date=2026-05-20")[1]
+        assert {s["id"]: s["joined"] for s in day["sessions"]} == {"morning": 1, "afternoon": 0}
 
         plain = browser.new_context(viewport=PHONE, java_script_enabled=False).new_page()
         plain.goto(f"{live.base}/book/registry/marriage")

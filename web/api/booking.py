@@ -162,7 +162,12 @@ async def lookup(request: Request) -> Response:
     code, verify = request.path_params["code"], request.query_params.get("verify", "")
     limit_lookups(request)
     h = hall_of(request)
-    return JSONResponse(await verified(h, code, lambda: h.store.read(ap.lookup, code, verify)))
+
+    def read(r: Reader) -> dict[str, Any]:
+        found = ap.lookup(r, code, verify)
+        return {**found, "ceremony": ceremonies.of_appointment(r, found)}  # its 颁证仪式 session, if any
+
+    return JSONResponse(await verified(h, code, lambda: h.store.read(read)))
 
 
 async def cancel(request: Request) -> Response:

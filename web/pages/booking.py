@@ -160,6 +160,7 @@ BOOKING_JS = {
     "ceremony_full_label": N_("%(time)s %(hall)s · %(theme)s, full"),
     "ceremony_full": N_("Sorry, this ceremony has just filled up. Nothing was booked: choose another or none."),
     "ceremony_done": N_("%(time)s, %(hall)s · %(theme)s"),
+    "ceremony_saved": N_("Saved."),
     "status_booked": N_("Booked"),
     "status_checked_in": N_("Checked in"),
     "status_completed": N_("Completed"),
@@ -272,7 +273,6 @@ APPOINTMENTS_JS = {
     "saved": N_("Saved: %(n)s slots, %(places)s places each."),
     "saved_closed": N_("Saved: no slots on this day."),
     "sign_in_again": N_("Your sign-in has expired. Please sign in again."),
-    "ceremony_saved": N_("Saved."),
 }
 
 

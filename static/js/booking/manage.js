@@ -4,6 +4,7 @@
 import { api } from "../lib/api.js";
 import { $, $$, el } from "../lib/dom.js";
 import { LANG, t } from "../lib/i18n.js";
+import { manageCeremony } from "./ceremony.js";
 import { bookingMessage, CODE_RE, PHONE_RE, setFieldError, showBox, VERIFY_ID_RE } from "./form.js";
 import { qrFor, renderDays, showPeople, showSlots } from "./pickers.js";
 import { fullDay, slotWhen } from "./when.js";
@@ -22,6 +23,7 @@ function showBooking(b, message = "") {
   $("#b-when").textContent = slotWhen(b.start, b.end);
   $("#b-site").textContent = LANG === "en" ? b.site_name_en || b.site_name : b.site_name;
   showPeople($("#b-people"), b.applicants);
+  manageCeremony($("#ceremony-box"), $("#b-ceremony-row"), b, (session) => act("ceremony", { session }));
   $("#b-ticket-row").hidden = !b.ticket;
   $("#b-ticket").textContent = b.ticket ? t("ticket_line", { number: b.ticket.number }) : "";
   const changeable = b.status === "booked";

@@ -24,6 +24,7 @@ async function prepare() {
   const res = await fetch("/api/v1/pow/challenge", { cache: "no-store", headers: { Accept: "application/json" } });
   if (!res.ok) throw new Error(`challenge ${res.status}`);
   const c = await res.json();
+  if (c.off) return { header: "", at: Date.now() }; // the proof of work is turned off (config)
   const { number, took } = await inWorker(c);
   document.documentElement.dataset.powMs = String(took); // what a phone spent (tests and the curious read it)
   const payload = { algorithm: c.algorithm, challenge: c.challenge, number, salt: c.salt, signature: c.signature };
@@ -43,5 +44,5 @@ export async function proofHeaders() {
   pending = null;
   if (!found || Date.now() - found.at > MAX_AGE_MS) found = await prepare().catch(() => null);
   warmUp(); // the next request's
-  return found ? { "X-Altcha": found.header } : {};
+  return found && found.header ? { "X-Altcha": found.header } : {};
 }
