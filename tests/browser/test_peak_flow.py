@@ -109,7 +109,7 @@ def test_book_with_a_ceremony_and_without_javascript(browser: Browser, tmp_path:
         plain = browser.new_context(viewport=PHONE, java_script_enabled=False).new_page()
         plain.goto(f"{live.base}/book/registry/marriage")
         expect(plain.locator("noscript, .notice-box").first).to_be_attached()
-        assert "12345" in plain.content() and "自助机" in plain.content()
+        assert "12345" in plain.content() and "自助机" in plain.content() and "服务台" in plain.content()
         layout(plain, "booking without javascript", min_font=14, scrolls=True)
     finally:
         live.stop()
