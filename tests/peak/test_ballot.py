@@ -102,6 +102,10 @@ def test_draw_of_500_for_200_places_verified_and_passed_down(peak: TestClient, t
     text = json.dumps(published, ensure_ascii=False)
     assert "新郎1" not in text and couple(1)[0].id_number not in text and "13800000001" not in text
 
+    page = peak.get(f"/ballot/{BALLOT}/result").text
+    assert published["result"]["seed"] in page and "新*" in page and "新郎1" not in page
+    assert page.count("<tr>") == 501  # a row per entry, and the heading
+
     # anyone recomputes the result from the public JSON alone
     path = tmp_path / "result.json"
     path.write_text(json.dumps(published), encoding="utf-8")
