@@ -67,9 +67,10 @@ def test_sites_and_services_that_cannot_be_booked_are_404(client: TestClient) ->
 def test_the_booking_page_carries_the_next_30_days(client: TestClient) -> None:
     html = client.get("/book/registry/marriage").text
     data = page_data(html)
+    # ceremonies: its peak days have ceremony sessions (docs/peak-days.md)
     assert data["service"] == {"id": "marriage", "name": "结婚登记", "name_en": "Marriage registration",
                                "parties": 2, "slot_minutes": 30, "checkin_early": 30, "checkin_late": 15,
-                               "ceremonies": True}  # fmt: skip  (ceremony sessions on its peak days: docs/peak-days.md)
+                               "ceremonies": True}  # fmt: skip
     days = {d["date"]: d for d in data["days"]}
     assert len(days) == 30 and min(days) == "2026-05-14" and max(days) == "2026-06-12"
     assert days[MONDAY] == {"date": MONDAY, "state": "open", "remaining": 45, "capacity": 45, "special": None,
