@@ -43,6 +43,7 @@ log = logging.getLogger("hall.store")
 P = ParamSpec("P")
 T = TypeVar("T")
 MAX_BATCH = 128
+MAX_ATTEMPTS = 100  # runs of a batch that keeps conflicting with other processes before its jobs fail
 SCHEDULE_SECONDS = 5.0  # how stale a reader's holiday schedule may be with PostgreSQL
 
 
@@ -189,8 +190,7 @@ class Store:
             self.backend = Sqlite(self.path)
         # Short-lived derived values (wait estimates) shared by reads and writes.
         self.memo: dict[Any, Any] = {}
-        # The last event seq per site, as committed (writer thread only); dropped when another
-        # connection committed in the meantime (SQLite's data_version says so).
+        # Committed last seq per site (writer thread; SQLite: dropped when data_version moved)
         self._seqs: dict[str, int] = {}
         self._closing = threading.Lock()
         self._closed = False
@@ -260,22 +260,22 @@ class Store:
             conn.close()
 
     def _commit(self, conn: Any, batch: list[_Job]) -> None:
-        attempt = 0
-        while True:
+        for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 events, outcomes = self._attempt(conn, batch)
                 break
-            except _Retry:  # PostgreSQL: another process's transaction conflicted; run the batch again
-                attempt += 1
-                time.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
-            except BaseException as e:  # the commit itself failed: nothing of the batch happened
-                log.exception("write batch failed")
+            except BaseException as e:  # _Retry: another process's transaction conflicted (PostgreSQL)
+                if isinstance(e, _Retry) and attempt < MAX_ATTEMPTS:
+                    time.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
+                    continue
+                log.exception("write batch failed")  # the commit itself failed: nothing of the batch happened
+                failure = e.__cause__ if isinstance(e, _Retry) and e.__cause__ is not None else e
                 with contextlib.suppress(Exception):
                     if conn.in_transaction:
                         conn.execute("ROLLBACK")
                 for job in batch:
                     with contextlib.suppress(concurrent.futures.InvalidStateError):
-                        job.future.set_exception(e)
+                        job.future.set_exception(failure)
                 return
         if events and self.on_commit is not None:
             try:
