@@ -16,28 +16,34 @@ from typing import Any, Self
 from bench import harness
 from bench.harness import ROOT, ServerFailed, free_port
 
-__all__ = ["ROOT", "LiveServer", "OnLive", "ServerFailed", "free_port"]
+__all__ = ["ROOT", "LiveServer", "OnLive", "ServerFailed", "config_file", "free_port"]
 
 # set by tests/conftest.py for each test: whether it is marked ``live``
 marked_live = True
 
 
-def without_pow(tmp: Path) -> Path:
-    """config.toml with the proof of work of public bookings off (as tests/conftest.py's config)."""
-    path = tmp / "config-no-pow.toml"
-    text = (ROOT / "config.toml").read_text(encoding="utf-8")
-    path.write_text(re.sub(r"(?m)^pow_max_number = \d+", "pow_max_number = 0", text, count=1), encoding="utf-8")
+def config_file(tmp: Path, text: str | None = None, *, pow: bool = False, **settings: object) -> Path:
+    """A config for a test's server: ``text`` (config.toml's by default) with each ``key = value`` of
+    ``settings`` set (every line of that key), and the proof of work of public bookings off unless
+    ``pow`` (as tests/conftest.py's config: tests of booking are about booking)."""
+    text = (ROOT / "config.toml").read_text(encoding="utf-8") if text is None else text
+    if not pow:
+        settings = {"pow_max_number": 0, **settings}
+    for key, value in settings.items():
+        text, n = re.subn(rf"(?m)^{key}\s*=.*$", f"{key} = {value}", text)
+        assert n >= 1, key
+    tmp.mkdir(parents=True, exist_ok=True)
+    path = tmp / "config-test.toml"
+    path.write_text(text, encoding="utf-8")
     return path
 
 
 class LiveServer(harness.LiveServer):
-    """The harness's server; unless ``pow=True`` or a ``config`` is given, with the proof of work off
-    (tests of booking are about booking; tests/peak/ and the booking pages' tests turn it on)."""
+    """The harness's server, on ``config_file(tmp, pow=pow)`` unless a ``config`` is given."""
 
     def __init__(self, tmp: Path, *args: Any, pow: bool = False, **kwargs: Any) -> None:
-        if not pow and "config" not in kwargs:
-            tmp.mkdir(parents=True, exist_ok=True)
-            kwargs["config"] = without_pow(tmp)
+        if "config" not in kwargs:
+            kwargs["config"] = config_file(tmp, pow=pow)
         super().__init__(tmp, *args, **kwargs)
 
     def start(self) -> Self:

@@ -14,7 +14,7 @@ from typing import Any
 from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import CLOCK, PASSWORD
-from tests.live import ROOT, LiveServer, OnLive
+from tests.live import ROOT, LiveServer, OnLive, config_file
 
 BIG = "wusong"  # grown to 12 counters
 SITES = {"youyi": 8, BIG: 12}
@@ -79,10 +79,8 @@ class Board(OnLive):
 
 
 def start_board(tmp: Path) -> Iterator[Board]:
-    config = tmp / "config.toml"
-    config.write_text(twelve_counters((ROOT / "config.toml").read_text(encoding="utf-8")), encoding="utf-8")
-    live = LiveServer(tmp, CLOCK)
-    live.args[next(i for i, a in enumerate(live.args) if a.endswith(".toml"))] = str(config)
+    text = twelve_counters((ROOT / "config.toml").read_text(encoding="utf-8"))
+    live = LiveServer(tmp, CLOCK, config=config_file(tmp, text))
     for site, n in SITES.items():
         for k in range(1, n + 1):
             live.cli("user", "add", f"c-{site}-{k}", "--role", "clerk", "--site", site, stdin=PASSWORD + "\n")

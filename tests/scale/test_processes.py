@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import re
 import signal
 import threading
 import time
@@ -20,7 +19,7 @@ import pytest
 from websockets.sync.client import ClientConnection, connect
 
 from tests import pgdb
-from tests.live import ROOT, LiveServer
+from tests.live import LiveServer, config_file
 
 pytestmark = pytest.mark.live  # each test starts server processes (tests/live.py)
 
@@ -32,15 +31,13 @@ class Cluster:
     """N processes serving one database; ``cli`` runs the command line on it."""
 
     def __init__(self, tmp: Path, url: str, nats: str, n: int) -> None:
-        roomy = re.sub(r"daily_cap = \d+", "daily_cap = 99999", (ROOT / "config.toml").read_text())
-        roomy = re.sub(r"(?m)^requests_per_device_per_minute = \d+", "requests_per_device_per_minute = 1000000", roomy)
-        (tmp / "config.toml").write_text(roomy)
+        roomy = config_file(tmp, daily_cap=99999, requests_per_device_per_minute=1000000)
         self.servers = []
         for i in range(n):
             home = tmp / f"p{i}"
             home.mkdir()
-            s = LiveServer(home, "2026-05-13T09:30:00+08:00", env={"HALL_SECRET": SECRET, "HALL_DATA_DIR": str(home)})
-            s.args[s.args.index("--config") + 1] = str(tmp / "config.toml")
+            env = {"HALL_SECRET": SECRET, "HALL_DATA_DIR": str(home)}
+            s = LiveServer(home, "2026-05-13T09:30:00+08:00", config=roomy, env=env)
             s.args[s.args.index("--db") + 1] = url
             s.args += ["--nats", nats]
             self.servers.append(s)

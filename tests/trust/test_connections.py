@@ -19,7 +19,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
-from tests.live import ROOT, LiveServer
+from tests.live import LiveServer, config_file
 
 pytestmark = pytest.mark.live  # each test starts a server process (tests/live.py)
 
@@ -38,14 +38,8 @@ FAST: dict[str, int | str] = {  # small figures so that each deadline passes wit
 
 def live(tmp: Path, limits: dict[str, int | str], nofile: str | None = None) -> LiveServer:
     """A server with ``limits`` in config.toml's [limits], per-address limits on, optionally under ``prlimit``."""
-    text = (ROOT / "config.toml").read_text(encoding="utf-8")
-    for key, value in limits.items():
-        text, n = re.subn(rf"(?m)^{key}\s*=.*$", f"{key} = {value}", text)
-        assert n == 1, key
-    (tmp / "config.toml").write_text(text, encoding="utf-8")
-    server = LiveServer(tmp, CLOCK)
+    server = LiveServer(tmp, CLOCK, config=config_file(tmp, **limits))
     server.env["HALL_LIMITS"] = "on"
-    server.args[next(i for i, a in enumerate(server.args) if a.endswith(".toml"))] = str(tmp / "config.toml")
     if nofile is not None:
         server.args[:0] = ["prlimit", f"--nofile={nofile}"]
     return server

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import re
 import signal
 import sqlite3
 import threading
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 from websockets.sync.client import connect
 
-from tests.live import ROOT, LiveServer
+from tests.live import LiveServer, config_file
 from tests.registry.test_appointments import person
 
 pytestmark = pytest.mark.live  # each test starts a server process (tests/live.py)
@@ -44,11 +43,8 @@ def hammer(server: LiveServer, token: str, stop: threading.Event, acked: list[An
 
 
 def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
-    roomy = re.sub(r"daily_cap = \d+", "daily_cap = 99999", (ROOT / "config.toml").read_text())
-    roomy = re.sub(r"(?m)^requests_per_device_per_minute = \d+", "requests_per_device_per_minute = 1000000", roomy)
-    (tmp_path / "config.toml").write_text(roomy)
-    server = LiveServer(tmp_path, "2026-05-13T09:30:00+08:00")
-    server.args[server.args.index("--config") + 1] = str(tmp_path / "config.toml")
+    roomy = config_file(tmp_path, daily_cap=99999, requests_per_device_per_minute=1000000)
+    server = LiveServer(tmp_path, "2026-05-13T09:30:00+08:00", config=roomy)
     server.start()
     server.cli("user", "add", "sue", "--role", "supervisor", "--site", "registry", stdin="correct-horse-battery\n")
     sup = server.call("POST", "/api/v1/auth/token", {"username": "sue", "password": "correct-horse-battery"})[1]
@@ -80,7 +76,7 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
             code, body = server.call("GET", f"/api/v1/appointments/{code_}?verify={last4}")
             assert code == 200 and body["status"] == "booked"
         code, fresh = server.call("POST", "/api/v1/sites/youyi/tickets", {"service": "general"}, token)
-        assert code == 201 and int(fresh["number"][1:]) > max(int(n[1:]) for *_, n in tickets)
+        assert code == 201 and int(fresh["number"][1:]) > max(int(n[1:]) for *_, n in tickets), (fresh, len(tickets))
     finally:
         server.stop()
     with sqlite3.connect(tmp_path / "hall.db") as db:
