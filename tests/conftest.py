@@ -56,12 +56,14 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[str | Path]:
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str | Path]:
     """Where the fixtures' hall keeps its data: a fresh SQLite file, or with ``HALL_TEST_DATABASE``
-    a fresh PostgreSQL database (tests/pgdb.py), so that the suite proves both stores."""
+    a fresh PostgreSQL database (tests/pgdb.py), so that the suite proves both stores; its files
+    (notifications, the platform export) in the test's own folder either way."""
     if not os.environ.get("HALL_TEST_DATABASE"):
         yield tmp_path / "hall.db"
         return
+    monkeypatch.setenv("HALL_DATA_DIR", str(tmp_path))
     with pgdb.database() as url:
         yield url
 

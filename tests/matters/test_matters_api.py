@@ -5,12 +5,12 @@ the on-time figure in both centers' statistics; returned for missing documents a
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from starlette.testclient import TestClient
 
 from core.days.clock import ManualClock
+from core.store.secret import data_dir
 from tests.conftest import Hall
 
 RESIDENT = "31011519850612107X"  # a synthetic valid number (GB 11643)
@@ -102,7 +102,7 @@ def test_accepted_here_processed_at_home_followed_collected_and_rated(
     from web.api.matters import upkeep
 
     client.portal.call(upkeep, hall_)  # type: ignore[union-attr]
-    lines = (Path(hall_.store.path).parent / "platform-evaluations.jsonl").read_text().splitlines()
+    lines = (data_dir(hall_.store.path) / "platform-evaluations.jsonl").read_text().splitlines()
     records = [json.loads(x) for x in lines]
     assert [(x["code"], x["stage"], x["grade"]) for x in records] == [(code, "visit", 5), (code, "delivered", 2)]
     assert all(RESIDENT[-4:] not in x and "13800138000" not in x for x in lines)

@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import io
 import os
-from pathlib import Path
 from typing import Any
 
 import msgspec
@@ -26,6 +25,7 @@ from core.days.dates import parse_day
 from core.days.hours import local_day
 from core.errors import InvalidInput, MatterNotFound, NoCurrentTicket
 from core.matters import board, catalogue, export, lifecycle, rating, views
+from core.store.secret import data_dir
 from core.supervision import evaluation
 from web import body
 from web.api.exports import safe_cell
@@ -280,11 +280,9 @@ _adapters: dict[tuple[str, str], export.Adapter] = {}  # one per configured adap
 
 
 def platform(hall: Hall) -> export.Adapter:
-    """The 好差评 platform adapter: ``HALL_PLATFORM_ADAPTER`` or the JSON-lines file beside the notifications."""
-    folder = getattr(hall.sink, "path", None)
-    path = (
-        folder.parent if isinstance(folder, Path) else Path(str(hall.store.path)).parent
-    ) / "platform-evaluations.jsonl"
+    """The 好差评 platform adapter: ``HALL_PLATFORM_ADAPTER`` or the JSON-lines file in the server's
+    data folder, beside notifications.log (a SQLite file's folder; ``HALL_DATA_DIR`` on PostgreSQL)."""
+    path = data_dir(hall.store.path) / "platform-evaluations.jsonl"
     spec = os.environ.get("HALL_PLATFORM_ADAPTER", "")
     key = (spec, str(path))
     if key not in _adapters:
