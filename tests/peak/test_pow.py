@@ -79,3 +79,17 @@ def test_checking_costs_far_less_than_solving() -> None:
         guard.check(s)
     per_check = (time.perf_counter() - t) / 20
     assert per_check < 0.002, per_check  # about 0.1 ms here; solving takes thousands of hashes
+
+
+def test_a_script_without_a_solution_cannot_spend_a_persons_booking_rate(
+    tmp_path: Path, shipped: Config, clock: ManualClock
+) -> None:
+    """Someone else's ID numbers sent without a proof of work, more often than a person may book in
+    an hour: each is refused for the proof, and that person still books."""
+    with TestClient(hall_app(shipped, tmp_path / "h.db", clock)) as client:
+        for _ in range(shipped.limits.bookings_per_identity_per_hour + 2):
+            r = client.post("/api/v1/appointments", json=booking(3))
+            assert r.status_code == 403 and r.json()["error"]["code"] == "pow_required"
+        good = solve(client.get("/api/v1/pow/challenge").json())
+        r = client.post("/api/v1/appointments", json=booking(3), headers={"X-Altcha": good})
+        assert r.status_code == 201, r.text

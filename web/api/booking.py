@@ -105,6 +105,20 @@ async def slots(request: Request) -> Response:
     return JSONResponse(await hall_of(request).store.read(ap.slots_view, p["site"], p["service"], day))
 
 
+async def admitted(request: Request, applicants: list[ApplicantIn]) -> list[ap.Applicant]:
+    """The applicants of a booking or a ballot entry, once the caller may ask: at most four, the
+    address's rate, the proof of work of public callers (SPEC 5b, web/api/pow.py), then each
+    identity's rate (after the proof, so that a script without one cannot spend a person's)."""
+    if len(applicants) > 4:
+        raise InvalidInput("申请人过多 / too many applicants")
+    h = hall_of(request)
+    h.limits.address(request, "booking", h.config.limits.bookings_per_address_per_minute)
+    await require_pow(request)
+    for a in applicants:
+        await h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
+    return [ap.Applicant(a.name, a.id_number, a.phone) for a in applicants]
+
+
 async def book(request: Request) -> Response:
     """
     summary: Book a slot (marriage services take both parties)
@@ -135,14 +149,8 @@ async def book(request: Request) -> Response:
         outside_horizon; the law (SPEC 5) under_marriage_age, not_man_and_woman, same_person, not_adult"}
     """
     req = await body.decode(request, BookingRequest)
-    if len(req.applicants) > 4:
-        raise InvalidInput("申请人过多 / too many applicants")
     h = hall_of(request)
-    h.limits.address(request, "booking", h.config.limits.bookings_per_address_per_minute)
-    for a in req.applicants:
-        await h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
-    await require_pow(request)  # SPEC 5b: public callers pay a proof of work (web/api/pow.py)
-    people = [ap.Applicant(a.name, a.id_number, a.phone) for a in req.applicants]
+    people = await admitted(request, req.applicants)
     start = parse_start(request, req.start)
     if peak_ballot.is_peak(h.config, req.site, start):  # a peak day's demand, whatever the answer
         await h.store.write(peak_ballot.count_attempt, req.site, req.service, start)

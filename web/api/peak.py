@@ -13,10 +13,8 @@ from core.errors import InvalidInput, UnknownSite
 from core.peak import ballot, ceremonies, offers, settings, stats
 from core.peak.errors import EntryNotFound
 from core.peak.settings import Session
-from core.registry.applicants import Applicant
 from web import body
-from web.api.booking import ApplicantIn, limit_lookups, parse_date
-from web.api.pow import require_pow
+from web.api.booking import ApplicantIn, admitted, limit_lookups, parse_date
 from web.deps import SUPERVISORS, hall_of, require
 from web.guard.guesses import verified
 
@@ -123,14 +121,8 @@ async def enter(request: Request) -> Response:
         same_person}
     """
     req = await body.decode(request, EntryRequest)
-    if len(req.applicants) > 4:
-        raise InvalidInput("申请人过多 / too many applicants")
     h = hall_of(request)
-    h.limits.address(request, "booking", h.config.limits.bookings_per_address_per_minute)
-    for a in req.applicants:
-        await h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
-    await require_pow(request)
-    people = [Applicant(a.name, a.id_number, a.phone) for a in req.applicants]
+    people = await admitted(request, req.applicants)
     result = await h.store.write(ballot.enter, request.path_params["ballot"], people, req.ceremony)
     return JSONResponse(result, status_code=201)
 
