@@ -16,6 +16,7 @@ from core.matters import views
 from core.supervision import evaluation
 from web.deps import SUPERVISORS, Staff, can_see, district_wide, hall_of, staff
 from web.i18n import N_
+from web.pages.sites import page_site
 from web.render import Refused, error_page, render
 
 _CODE = re.compile(r"^M\d{6}[2-9A-HJ-NP-Z]{6}$")
@@ -65,13 +66,7 @@ async def _staff_site(request: Request) -> tuple[Staff, str]:
     who = await staff(request)
     if who is None:
         raise Refused(Response(status_code=303, headers={"Location": f"/counter?next={request.url.path}"}))
-    hall = hall_of(request)
-    asked = request.query_params.get("site") or who.site or hall.config.sites[0].id
-    if hall.config.site(asked) is None:
-        raise Refused(error_page(request, 404, "没有这个服务中心 / unknown site"))
-    if not can_see(who, asked):
-        raise Refused(error_page(request, 403, "您不属于这个中心 / you do not work at this center"))
-    return who, asked
+    return page_site(request, who)
 
 
 async def matters_page(request: Request) -> Response:

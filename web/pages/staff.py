@@ -28,6 +28,7 @@ from web.guard import csrf
 from web.guard.limits import client_address
 from web.i18n import N_
 from web.pages import matters as matters_pages
+from web.pages.sites import page_site
 from web.render import Refused, bilingual, error_page, render
 
 FORM_EXPIRED = "表单已过期，请刷新页面后重试 / the form has expired: reload the page and try again"
@@ -90,14 +91,7 @@ async def supervisor_site(request: Request) -> tuple[Staff, str]:
 
     :raises Refused: sign-in, or a 403/404 page.
     """
-    who = await supervisor_page(request)
-    hall = hall_of(request)
-    asked = request.query_params.get("site") or who.site or hall.config.sites[0].id
-    if hall.config.site(asked) is None:
-        raise Refused(error_page(request, 404, "没有这个服务中心 / unknown site"))
-    if not can_see(who, asked):
-        raise Refused(error_page(request, 403, "您不属于这个中心 / you do not work at this center"))
-    return who, asked
+    return page_site(request, await supervisor_page(request))
 
 
 async def counter_home(request: Request) -> Response:
