@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import sqlite3
+import threading
 from collections.abc import Iterator
 
 import psycopg
@@ -65,11 +66,18 @@ def test_two_counters_on_two_stores_never_call_the_same_ticket(pair: tuple[Store
     a.write_sync(counters.open_counter, "youyi-1", "ann", "youyi")
     b.write_sync(counters.open_counter, "youyi-2", "bob", "youyi")
 
+    together = threading.Barrier(2)  # each call starts with the other's: they really compete
+
     def serve(store: Store, counter: str, clerk: str) -> list[str]:
         got = []
         while True:
+            try:
+                together.wait(timeout=10)
+            except threading.BrokenBarrierError:
+                pass  # the other counter found the queue empty
             called = store.write_sync(counters.call_next, counter, clerk)
             if called.ticket is None:
+                together.abort()
                 return got
             got.append(called.ticket.number)
             store.write_sync(counters.done, counter, clerk)
