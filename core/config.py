@@ -137,8 +137,8 @@ class Place(Struct, frozen=True, kw_only=True):
     kiosks: list[Device] = []
 
 
-class SpecialDate(Struct, frozen=True, kw_only=True):
-    """A popular date (5月20日, 七夕, 2月14日): longer hours and more places at some sites."""
+class SpecialDate(peak.DayPlan, frozen=True, kw_only=True):
+    """A popular date (5月20日, 七夕, 2月14日): longer hours, more places; ceremonies, ballot (core/peak)."""
 
     date: str
     name: str

@@ -1,6 +1,7 @@
-"""Peak days in config.toml ``[peak]`` (SPEC 5b): the proof-of-work difficulty, and per special
-date its ceremony sessions and its ballot. Decoded with the rest of the config (core/config.py)
-and checked here, with the path of a bad field."""
+"""Peak days (SPEC 5b): the proof-of-work difficulty in config.toml ``[peak]``, and under each
+``[[special_dates]]`` entry its ceremony sessions and its ballot. Decoded with the rest of the
+config (core/config.py) and checked here, with the path of a bad field; a date given twice for a
+site is refused."""
 
 from __future__ import annotations
 
@@ -21,10 +22,19 @@ class _Booking(Protocol):
     release: str
 
 
+class _Special(Protocol):
+    date: str
+    sites: list[str]
+    service: str
+    ceremonies: list[Session]
+    ballot: Ballot | None
+
+
 class _Config(Protocol):
     """What the check needs of core/config.py's Config (which imports this module)."""
 
     peak: Peak
+    special_dates: list[Any]
 
     def site(self, site_id: str) -> Any: ...
     def service(self, service_id: str) -> Any: ...
@@ -61,19 +71,26 @@ class Ballot(_Struct, frozen=True, kw_only=True):
     confirm_hours: Annotated[int, msgspec.Meta(ge=1, le=240)] = 48
 
 
-class Day(_Struct, frozen=True, kw_only=True):
-    date: str
-    site: str = "registry"
-    service: str = "marriage"
+class DayPlan(_Struct, frozen=True, kw_only=True):
+    """What a ``[[special_dates]]`` entry may say of its peak day (core/config.py SpecialDate)."""
+
+    service: str = "marriage"  # the service whose bookings join ceremonies
     ceremonies: list[Session] = []
     ballot: Ballot | None = None
+
+
+class Day(DayPlan, frozen=True, kw_only=True):
+    """A peak day of one site: a special date with ceremonies or a ballot (made by ``checked``)."""
+
+    date: str
+    site: str = "registry"
 
 
 class Peak(_Struct, frozen=True, kw_only=True):
     # ALTCHA's max_number: the solver tries on average half of it (SHA-256 each); 0 turns the check off.
     pow_max_number: Annotated[int, msgspec.Meta(ge=0, le=10_000_000)] = 50_000
     pow_expires_seconds: Annotated[int, msgspec.Meta(ge=30, le=3600)] = 300
-    days: list[Day] = []
+    days: list[Day] = []  # from [[special_dates]] (``checked``); config.toml gives none here
 
     def day(self, site: str, date: str) -> Day | None:
         return next((d for d in self.days if d.site == site and d.date == date), None)
@@ -122,15 +139,40 @@ def _check_ballot(b: Ballot, day: dt.date, booking: _Booking, path: str, ids: se
         )
 
 
+def _days(specials: list[_Special]) -> list[tuple[str, Day]]:
+    """The peak days the special dates make (with their paths): each date once per site.
+
+    :raises ConfigError: a date given twice for a site, or a ballot for several sites.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    days: list[tuple[str, Day]] = []
+    for i, sd in enumerate(specials):
+        path = f"$.special_dates[{i}]"
+        for site in sd.sites:
+            if (j := seen.setdefault((site, sd.date), i)) != i:
+                raise ConfigError(
+                    f"{path}: {sd.date} at {site} is given twice (also at $.special_dates[{j}]); give each special "
+                    "date once, with its ceremonies and ballot under it"
+                )
+        if sd.ballot is not None and len(sd.sites) != 1:
+            raise ConfigError(f"{path}.ballot: a ballot is for one site; list only that site in sites")
+        if sd.ceremonies or sd.ballot is not None:
+            for site in sd.sites:
+                day = Day(date=sd.date, site=site, service=sd.service, ceremonies=sd.ceremonies, ballot=sd.ballot)
+                days.append((path, day))
+    return days
+
+
 def checked(cfg: C) -> C:
-    """The config, once its ``[peak]`` section is consistent with the sites and services.
+    """The config with its peak days, once they are consistent with the sites and services.
 
     :raises ConfigError: with the path of the bad field.
     """
+    if cfg.peak.days:
+        raise ConfigError("$.peak.days: give ceremonies and ballots under their [[special_dates]] entry")
     ids: set[str] = set()
-    seen: set[tuple[str, str]] = set()
-    for i, d in enumerate(cfg.peak.days):
-        path = f"$.peak.days[{i}]"
+    days = _days(cfg.special_dates)
+    for path, d in days:
         try:
             day = dt.date.fromisoformat(d.date)
         except ValueError:
@@ -140,9 +182,6 @@ def checked(cfg: C) -> C:
             raise ConfigError(f"{path}.site: unknown site {d.site!r}")
         if service is None or service.booking is None or d.service not in site.services:
             raise ConfigError(f"{path}.service: {d.service!r} is not a bookable service of {d.site}")
-        if (d.site, d.date) in seen:
-            raise ConfigError(f"{path}: {d.site} {d.date} is listed twice")
-        seen.add((d.site, d.date))
         sessions: set[str] = set()
         for j, s in enumerate(d.ceremonies):
             if s.id in sessions:
@@ -152,4 +191,5 @@ def checked(cfg: C) -> C:
                 raise ConfigError(f"{path}.ceremonies[{j}].{problem}")
         if d.ballot is not None:
             _check_ballot(d.ballot, day, service.booking, f"{path}.ballot", ids)
+    cfg.peak = msgspec.structs.replace(cfg.peak, days=[d for _, d in days])
     return cfg
