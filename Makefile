@@ -3,7 +3,8 @@
 # make test-quick - lint, type-check and the in-process tier: every test not marked `live` (those start
 #                   a server process or a browser, tests/live.py); about a minute
 # make screenshots - the layout suite, saving every screen at every viewport in docs/screenshots
-# make bench - set up .venv, then run the benchmarks of SPEC 9 and print one table (about 5 minutes)
+# make bench - set up .venv, then run the benchmarks of SPEC 9 and print one table with baselines and ratios (about 5 minutes)
+# make bench-quick - the ticket and fan-out ratios only (under a minute)
 # make kiosk-demo - beside a running `make run`: a simulated card reader, scanner and printer and
 #                   the kiosk agent for KIOSK (default youyi-k1); see README "Kiosk devices"
 PYTHON ?= python3
@@ -14,7 +15,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 KIOSK ?= youyi-k1
 
-.PHONY: run test test-quick lint types pytest pytest-quick setup clean bench kiosk-demo screenshots
+.PHONY: run test test-quick lint types pytest pytest-quick setup clean bench bench-quick kiosk-demo screenshots
 
 setup: $(STAMP)
 
@@ -55,6 +56,9 @@ screenshots: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench
+
+bench-quick: $(STAMP)
+	BENCH_QUICK=1 $(PY) -m bench tickets fanout
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

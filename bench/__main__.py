@@ -2,6 +2,8 @@
 
     python -m bench                # all (about 5 minutes on 2 cores)
     python -m bench tickets day    # some of them
+    BENCH_QUICK=1 python -m bench tickets fanout   # make bench-quick: the ticket and fan-out ratios (< 1 min)
+    BENCH_JSON=out.json python -m bench            # also the table as JSON, to compare runs across commits
 
 Each benchmark starts its own server on a fresh database (see bench/common.py).
 """
@@ -14,7 +16,7 @@ import time
 from pathlib import Path
 
 from bench import booking, callnext, connattack, day, district, fanout, tickets
-from bench.common import Table, emit, holds
+from bench.common import Table, emit, holds, uptime
 
 ALL = {
     "tickets": tickets,
@@ -35,14 +37,14 @@ def main(argv: list[str]) -> int:
         return 2
     started = time.monotonic()
     table = Table()
-    load = os.getloadavg()[0]
     for name in names:
         t = time.monotonic()
-        print(f"== {name} ...", flush=True)
+        table.load.append(f"{name}: {uptime()}")
+        print(f"== {name} ({uptime()}) ...", flush=True)
         ALL[name].measure(table)
         print(f"== {name}: {time.monotonic() - t:.0f} s", flush=True)
-    print(f"\nload average (1 min) at start {load:.1f}, at end {os.getloadavg()[0]:.1f}: other work on the machine "
-          "skews every figure")  # fmt: skip
+    print("\nother work on the machine skews every absolute figure (the load averages are below the table); "
+          "the ratios compare figures of this run")  # fmt: skip
     emit(table, started)
     return 0 if holds(table) else 1
 

@@ -31,6 +31,7 @@ from bench.harness import ROOT as ROOT
 from bench.harness import LiveServer
 
 PASSWORD = "bench-password-1"
+QUICK = os.environ.get("BENCH_QUICK") == "1"  # make bench-quick: the ratio runs only, shorter
 BIG_CAP = 1_000_000
 
 
@@ -171,33 +172,65 @@ def phone(i: int) -> str:
 
 # -- the table -------------------------------------------------------------------------
 @dataclass
+class Ratio:
+    """A figure over its baseline from the same run, against SPEC 9's bound for that ratio."""
+
+    target: str  # what is compared, e.g. "ticket issue at 64 clients / raw one-fsync-per-ticket"
+    value: float
+    bound: float
+    at_least: bool  # a rate (value >= bound) or a time (value <= bound)
+
+    @property
+    def holds(self) -> bool:
+        return self.value >= self.bound if self.at_least else self.value <= self.bound
+
+    def text(self) -> str:
+        return f"{self.value:.2f}x ({'>=' if self.at_least else '<='} {self.bound:g}x)"
+
+
+@dataclass
 class Row:
     name: str
     figure: str
     target: str = ""
     holds: bool | None = None  # None: no target for this row (a baseline or a context figure)
     note: str = ""
+    baseline: str = ""  # the same work's bare figure from this run
+    ratio: Ratio | None = None
 
 
 @dataclass
 class Table:
     rows: list[Row] = field(default_factory=list)
+    load: list[str] = field(default_factory=list)  # `uptime` load averages, one per benchmark started
 
     def add(self, *rows: Row) -> None:
         self.rows.extend(rows)
 
+    def ratios(self) -> list[Ratio]:
+        return [r.ratio for r in self.rows if r.ratio is not None]
+
     def render(self) -> str:
-        head = ("benchmark", "measured", "SPEC 9 target", "holds")
-        body = [(r.name, r.figure, r.target or "-", {True: "yes", False: "NO", None: "-"}[r.holds]) for r in self.rows]
-        widths = [max(_width(x[i]) for x in [head, *body]) for i in range(4)]
+        head = ("benchmark", "measured", "baseline (same run)", "ratio", "SPEC 9 target", "holds")
+        body = [(r.name, r.figure, r.baseline or "-", r.ratio.text() if r.ratio else "-", r.target or "-",
+                 {True: "yes", False: "NO", None: "-"}[r.holds]) for r in self.rows]  # fmt: skip
+        widths = [max(_width(x[i]) for x in [head, *body]) for i in range(len(head))]
         lines = ["| " + " | ".join(_pad(c, w) for c, w in zip(head, widths, strict=True)) + " |"]
         lines.append("| " + " | ".join("-" * w for w in widths) + " |")
         lines += ["| " + " | ".join(_pad(c, w) for c, w in zip(r, widths, strict=True)) + " |" for r in body]
         notes = [f"- {r.name}: {r.note}" for r in self.rows if r.note]
-        return "\n".join(lines + (["", *notes] if notes else []))
+        verdicts = [f"{x.target}: {x.text()} {'holds' if x.holds else 'does not hold'}" for x in self.ratios()]
+        return "\n".join(lines + (["", *notes] if notes else []) + (["", *verdicts] if verdicts else []))
 
-    def to_json(self) -> list[dict[str, Any]]:
-        return [r.__dict__ for r in self.rows]
+    def to_json(self) -> dict[str, Any]:
+        rows = [{**r.__dict__, "ratio": None if r.ratio is None else {**r.ratio.__dict__, "holds": r.ratio.holds}}
+                for r in self.rows]  # fmt: skip
+        return {"load": self.load, "rows": rows, "ratios_hold": all(x.holds for x in self.ratios())}
+
+
+def uptime() -> str:
+    """The load averages of the machine now (1, 5, 15 minutes), as ``uptime`` prints them."""
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def _width(s: str) -> int:
@@ -214,22 +247,23 @@ def emit(table: Table, started: float) -> None:
     """Print the table (and write it as JSON when ``BENCH_JSON`` names a file)."""
     print()
     print(table.render())
-    print(f"\n(total {time.monotonic() - started:.0f} s, {os.cpu_count()} cores)")
+    table.load.append(f"end: {uptime()}")
+    print(f"\n(total {time.monotonic() - started:.0f} s, {os.cpu_count()} cores; {'; '.join(table.load)})")
     out = os.environ.get("BENCH_JSON")
     if out:
         Path(out).write_text(json.dumps(table.to_json(), ensure_ascii=False, indent=2))
 
 
 def holds(table: Table) -> bool:
-    """No row misses its target (rows without one do not count)."""
-    return all(r.holds is not False for r in table.rows)
+    """No row misses its target (rows without one do not count) and every ratio holds."""
+    return all(r.holds is not False for r in table.rows) and all(x.holds for x in table.ratios())
 
 
 def run_alone(measure: Callable[[Table], None]) -> Table:
     """``python -m bench.NAME``: one benchmark on its own, from the repository's root, its table printed."""
     os.chdir(ROOT)
     started = time.monotonic()
-    table = Table()
+    table = Table(load=[f"start: {uptime()}"])
     measure(table)
     emit(table, started)
     return table
