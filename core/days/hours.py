@@ -37,10 +37,25 @@ def _at(day: dt.date, hhmm: str) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, int(h), int(m), tzinfo=TZ)
 
 
-def window(site: Site, day: dt.date, schedule: Schedule) -> tuple[dt.datetime, dt.datetime] | None:
-    """Opening and closing instants on ``day``."""
+Window = tuple[dt.datetime, dt.datetime] | None
+# (site id, day) -> (the site and schedule it was worked out from, the window): every ticket asks
+# whether its site is open, and the calendar package validates the date each time it is asked
+_windows: dict[tuple[str, dt.date], tuple[Site, Schedule, Window]] = {}
+
+
+def window(site: Site, day: dt.date, schedule: Schedule) -> Window:
+    """Opening and closing instants on ``day`` (memoised per site and day while the config's
+    site and the schedule are the same objects: a changed schedule is a new one)."""
+    key = (site.id, day)
+    hit = _windows.get(key)
+    if hit is not None and hit[0] is site and hit[1] is schedule:
+        return hit[2]
     hours = hours_on(site, day, schedule)
-    return None if hours is None else (_at(day, hours.open), _at(day, hours.close))
+    w = None if hours is None else (_at(day, hours.open), _at(day, hours.close))
+    if len(_windows) > 4096:
+        _windows.clear()
+    _windows[key] = (site, schedule, w)
+    return w
 
 
 def is_open(site: Site, when: dt.datetime, schedule: Schedule) -> bool:

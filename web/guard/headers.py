@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CSP = (
@@ -17,6 +16,7 @@ HEADERS = {
     "referrer-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
+ENCODED = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in HEADERS.items()]
 
 
 class SecurityHeaders:
@@ -30,9 +30,9 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in HEADERS.items():
-                    headers.setdefault(name, value)
+                raw = message.setdefault("headers", [])
+                present = {k.lower() for k, _ in raw}
+                raw.extend(h for h in ENCODED if h[0] not in present)  # the page's own header wins
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import protocol.site
 from core.events import Event
+from protocol.events import STAFF_NAMED
 
 log = logging.getLogger("hall.hub")
 QUEUE_SIZE = 256
@@ -71,10 +72,13 @@ class Hub:
     def publish(self, events: list[Event]) -> None:
         """Fan out committed events, in commit order. Call on the event loop."""
         for event in events:
-            text = wire(event)
-            staff_text = text if event.staff() is None else wire(event, staff=True)
             self.published += 1
-            for sub in tuple(self._subs.get(event.site, ())):
+            subs = self._subs.get(event.site)
+            if not subs:  # nobody listens at this site: no text to make (a ticket rush at a quiet site)
+                continue
+            text = wire(event)
+            staff_text = text if event.type not in STAFF_NAMED else wire(event, staff=True)
+            for sub in tuple(subs):
                 sub.offer(event.seq, staff_text if sub.staff else text)
 
     def publish_threadsafe(self, events: list[Event]) -> None:
