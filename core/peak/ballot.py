@@ -56,6 +56,11 @@ def mask_name(name: str | None) -> str:
     return "" if not name else name[0] + "*" * (len(name) - 1)
 
 
+def masked_name(c: Reader, sealed: str | None) -> str:
+    """A person's sealed name as the ballot shows it: its first character, then stars."""
+    return mask_name(identity.unseal(c.secret, sealed) if sealed else None)
+
+
 def view(r: Reader, ballot_id: str) -> dict[str, Any]:
     """``GET /ballots/{id}``: the rules, the window, the seed's hash; after the draw the seed and
     the result (entry codes and masked names only)."""
@@ -99,10 +104,7 @@ def result(r: Reader, ballot_id: str, done: Any) -> dict[str, Any]:
         {
             "position": row["position"],
             "code": row["code"],
-            "names": [
-                mask_name(identity.unseal(r.secret, p["name"]) if p["name"] else None)
-                for p in names.get(row["code"], [])
-            ],
+            "names": [masked_name(r, p["name"]) for p in names.get(row["code"], [])],
             "offered_at_draw": row["offered_ts"] is not None and row["offered_ts"] == done["drawn_ts"],
             "void": row["status"] == "void",
             "status": row["status"],
@@ -191,13 +193,7 @@ def entry_view(c: Reader, code: str) -> dict[str, Any]:
         "ceremony": row["ceremony"],
         "entered_at": iso(row["created_ts"]),
         "confirm_by": iso(row["confirm_by_ts"]) if row["confirm_by_ts"] else None,
-        "applicants": [
-            {
-                "name": mask_name(identity.unseal(c.secret, p["name"]) if p["name"] else None),
-                "id_masked": p["id_masked"],
-            }
-            for p in people
-        ],
+        "applicants": [{"name": masked_name(c, p["name"]), "id_masked": p["id_masked"]} for p in people],
         "appointment": None
         if appt is None
         else {

@@ -1,8 +1,8 @@
 """Ceremony sessions (颁证仪式, SPEC 5b): themed sessions of a special date at the registry, for
 couples whose 结婚登记 of that day is booked.
 
-The sessions of a day come from config.toml ``[peak]``; a supervisor may change or add some
-(kept in the store, which then wins). A couple joins one with their booking code and a
+The sessions of a day come from its ``[[special_dates]]`` entry in config.toml; a supervisor may
+change or add some (kept in the store, which then wins). A couple joins one with their booking code and a
 verification, or in the same step as the booking (``book_with``: one write, so a full session
 leaves no booking behind). A place counts only while the registration of that day is booked or
 done: cancelling or moving the booking frees it (core/store/peak/ceremonies.py ``joined``).
@@ -18,7 +18,6 @@ from core.peak.errors import CeremonyRefused, InvalidCeremony, SessionFull, Sess
 from core.peak.settings import Session
 from core.registry import appointments as ap
 from core.store.db import Reader, Tx
-from core.store.peak import ballot as ballot_sql
 from core.store.peak import ceremonies as sql
 
 
@@ -137,20 +136,3 @@ def edit(tx: Tx, site: str, day: dt.date, s: dict[str, Any], by: str) -> list[di
         raise InvalidCeremony("已有新人报名的场次不能取消 / a session with couples in it cannot be cancelled")
     sql.save_session(tx, site, day.isoformat(), s, by, tx.now.timestamp())
     return sessions(tx, site, day)
-
-
-def staff_day(r: Reader, site: str, day: dt.date) -> dict[str, Any]:
-    """The registry's day view: every session (cancelled ones too) with its couples' booking codes,
-    and the day's ballot, if any, with its counts (web/pages/booking.py ``admin_appointments``)."""
-    codes: dict[str, list[dict[str, str]]] = {}
-    for row in sql.members(r, site, day.isoformat()):
-        codes.setdefault(row["session"], []).append({"code": row["code"], "status": row["status"]})
-    peak_day = r.config.peak.day(site, day.isoformat())
-    ballot = peak_day.ballot if peak_day else None
-    return {
-        "sessions": [{**s, "members": codes.get(s["id"], [])} for s in sessions(r, site, day)],
-        "peak": peak_day is not None,
-        "ballot": None
-        if ballot is None
-        else {"id": ballot.id, "draw_at": ballot.draw_at, "statuses": ballot_sql.status_counts(r, ballot.id)},
-    }

@@ -1,12 +1,15 @@
 """Peak days on the phone (docs/peak-days.md), with the proof of work on as shipped: a couple enters
 the 2027-05-20 ballot and looks up their entry; another books 2026-05-20 with a ceremony in the
 same step; without JavaScript the pages say how to book instead. Each state passes the layout check
-at 390x844."""
+at 390x844. The registry's staff follow the ballot on its day view and draw it at 1366x768."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +19,8 @@ from playwright.sync_api import Browser, Page, expect
 from tests.browser.a11y import sign_in
 from tests.browser.conftest import PASSWORD
 from tests.browser.layout.check import Layout
-from tests.live import LiveServer
-from tests.peak.people import couple
+from tests.live import ROOT, LiveServer
+from tests.peak.people import body, couple
 
 IN_WINDOW = "2027-04-02T10:00:00+08:00"
 BEFORE_520 = "2026-05-13T09:30:00+08:00"
@@ -153,5 +156,69 @@ def test_the_registry_sees_the_ceremonies_on_its_day_view_and_display(browser: B
             expect(screen.locator("#ceremonies-list li").first).to_contain_text("余 11 对")
             board(screen, "registry ceremonies today", min_font=16)
         board.assert_clean()
+    finally:
+        live.stop()
+
+
+def test_the_registry_follows_its_ballot_and_a_supervisor_draws_it(browser: Browser, tmp_path: Path) -> None:
+    """The registry's day view of 2027-05-20 (1366x768): while entries are taken, the window, the
+    count and the seed's hash, every entry with masked names, found by its code; once the draw is
+    due (housekeeping off, so that nothing draws before the button), the supervisor draws it: the
+    seed, the order, each winner's booking and deadline, and the JSON the verifier matches."""
+    live = LiveServer(tmp_path, IN_WINDOW).start()
+    try:
+        live.cli("user", "add", "reg-sup", "--role", "supervisor", "--site", "registry", stdin=PASSWORD + "\n")
+        codes = []
+        for i in range(1, 7):
+            status, entry = live.call("POST", "/api/v1/ballots/520-2027/entries", {"applicants": body(*couple(i))})
+            assert status == 201, entry
+            codes.append(entry["entry_code"])
+    finally:
+        live.stop()
+    layout = Layout("desk")
+    url = "/admin/appointments?site=registry&date=2027-05-20"
+    live = LiveServer(tmp_path, "2027-04-05T10:00:00+08:00").start()
+    try:
+        page = sign_in(browser.new_context(viewport={"width": 1366, "height": 768}), live, "reg-sup")
+        page.goto(f"{live.base}{url}")
+        desk = page.locator("#ballot-desk")
+        expect(desk).to_have_attribute("data-phase", "open")
+        expect(desk.locator("h2")).to_contain_text("正在报名")
+        expect(page.locator("#ballot-entries")).to_have_text("6")
+        expect(page.locator("#ballot-seed-hash")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+        expect(page.locator("#ballot-draw")).to_have_count(0)
+        rows = page.locator("#ballot-table tbody tr")
+        expect(rows).to_have_count(6)
+        expect(rows.first).to_contain_text("新*")
+        assert "新郎1" not in page.content() and couple(1)[0].id_number not in page.content()
+        page.locator("#ballot-find").fill(codes[2])
+        expect(page.locator("#ballot-table tbody tr:visible")).to_have_count(1)
+        expect(page.locator("#ballot-table tbody tr:visible")).to_contain_text(codes[2])
+        layout(page, "registry ballot taking entries", min_font=13, scrolls=True)
+    finally:
+        live.stop()
+    live = LiveServer(tmp_path, "2027-04-12T10:05:00+08:00", env={"HALL_HOUSEKEEPING_SECONDS": "0"}).start()
+    try:
+        page = sign_in(browser.new_context(viewport={"width": 1366, "height": 768}), live, "reg-sup")
+        page.goto(f"{live.base}{url}")
+        expect(page.locator("#ballot-desk")).to_have_attribute("data-phase", "closed")
+        layout(page, "registry ballot due", min_font=13, scrolls=True)
+        page.locator("#ballot-draw").click()
+        expect(page.locator("#ballot-status")).to_contain_text("已开奖")
+        expect(page.locator("#ballot-desk")).to_have_attribute("data-phase", "drawn")
+        expect(page.locator("#ballot-seed")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
+        expect(page.locator('#ballot-counts [data-status="won"]')).to_contain_text("6")
+        won = page.locator('#ballot-table tbody tr[data-status="won"]')
+        expect(won).to_have_count(6)
+        expect(won.first.locator("td").nth(4)).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
+        expect(won.first.locator("td").nth(5)).to_contain_text("04-14 10:05")
+        layout(page, "registry ballot drawn", min_font=13, scrolls=True)
+        layout.assert_clean()
+        status, published = live.call("GET", "/api/v1/ballots/520-2027")
+        assert status == 200
+        (tmp_path / "result.json").write_text(json.dumps(published), encoding="utf-8")
+        verified = subprocess.run([sys.executable, "-m", "tools.verify_ballot", str(tmp_path / "result.json")],
+                                  capture_output=True, text=True, cwd=ROOT, check=False)  # fmt: skip
+        assert verified.returncode == 0 and verified.stdout.startswith("matches: 6 entries"), verified.stdout
     finally:
         live.stop()

@@ -25,7 +25,7 @@ from core.days import dates
 from core.days.hours import is_open, local_day
 from core.errors import HallError
 from core.matters.catalogue import licence_documents
-from core.peak import ceremonies
+from core.peak import staff as peak_staff
 from core.registry import appointments as ap
 from core.registry import overrides
 from core.registry.slots import bookable
@@ -273,6 +273,7 @@ APPOINTMENTS_JS = {
     "saved": N_("Saved: %(n)s slots, %(places)s places each."),
     "saved_closed": N_("Saved: no slots on this day."),
     "sign_in_again": N_("Your sign-in has expired. Please sign in again."),
+    "ballot_drawn": N_("Drawn: %(places)s places offered among %(entries)s entries."),
 }
 
 
@@ -321,7 +322,7 @@ async def admin_appointments(request: Request) -> Response:
     except HallError as exc:
         return error_page(request, 404, exc.message)
     services = bookable_services(hall.config, site)
-    peak_day = await hall.store.read(ceremonies.staff_day, site.id, day)  # ceremonies, the ballot (core/peak/)
+    peak_day = await hall.store.read(peak_staff.day, site.id, day)  # ceremonies, the ballot (core/peak/staff.py)
     ctx = {
         "peak_day": peak_day,
         "staff": who,

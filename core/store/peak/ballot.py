@@ -125,3 +125,12 @@ def day_statuses(c: Conn, site: str, service: str, day: str) -> dict[str, int]:
         (site, service, day),
     )
     return {str(r[0]): int(r[1]) for r in rows}
+
+
+def booking_codes(c: Conn, ballot: str) -> dict[str, str]:
+    """The booking code of each entry that was offered a place (the registry's day view)."""
+    rows = c.execute(
+        "SELECT e.code, a.code FROM ballot_entries e JOIN appointments a ON a.id = e.appointment WHERE e.ballot = ?",
+        (ballot,),
+    )
+    return {str(r[0]): str(r[1]) for r in rows}

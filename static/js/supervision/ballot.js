@@ -1,0 +1,36 @@
+// The registry's day view (templates/partials/peak_ballot.html): a supervisor runs a ballot's draw once
+// it is due (POST /api/v1/ballots/{id}/draw), then the page reloads with the result; the staff find a
+// couple's entry by its code or the last 4 of an ID number.
+import { api, staffToken } from "../lib/api.js";
+import { $ } from "../lib/dom.js";
+import { t } from "../lib/i18n.js";
+
+const desk = $("#ballot-desk");
+const button = $("#ballot-draw");
+const find = $("#ballot-find");
+
+async function drawNow() {
+  const box = $("#ballot-status");
+  button.disabled = true;
+  try {
+    const b = await api("POST", `/api/v1/ballots/${encodeURIComponent(desk.dataset.ballot)}/draw`,
+      { token: staffToken(), body: {} });
+    box.textContent = t("ballot_drawn", { places: b.result.places, entries: b.result.entry_codes.length });
+    box.classList.remove("error");
+    setTimeout(() => location.reload(), 800);
+  } catch (e) {
+    box.textContent = e.status === 401 ? t("sign_in_again") : e.message;
+    box.classList.add("error");
+    button.disabled = false;
+  }
+}
+
+function filter() {
+  const q = find.value.trim().toUpperCase();
+  for (const row of desk.querySelectorAll("#ballot-table tbody tr")) {
+    row.hidden = q !== "" && !row.dataset.find.toUpperCase().includes(q);
+  }
+}
+
+if (button) button.addEventListener("click", drawNow);
+if (find) find.addEventListener("input", filter);
