@@ -80,24 +80,38 @@ def district(c: views.Ctx, near: str | None = None) -> dict[str, Any]:
     while no site's event log moves: kiosks, phones and the public page poll it, and it reads every
     site's queues (bench/district.py). The memo is shared: a caller adds keys to a copy, never
     changes its rows."""
+    second = int(c.now.timestamp())
     moved = tuple(store.last_seq(c, s.id) for s in c.config.sites)
-    key = ("district", near, int(c.now.timestamp()), moved)
+    key = ("district", near, second, moved)
     cached: dict[str, Any] | None = c.memo.get(key)
     if cached is None:
         if len(c.memo) > 1000:
             c.memo.clear()
-        cached = c.memo[key] = _district(c, near)
+        cached = c.memo[key] = _district(
+            c, [_site_now(c, s, second, seq) for s, seq in zip(c.config.sites, moved, strict=True)], near
+        )
     return dict(cached)
 
 
-def _district(c: views.Ctx, near: str | None = None) -> dict[str, Any]:
-    """``{at, open_now, next_opening, sites}``; with ``near`` (a site or a place id), sites carry
-    ``distance_km`` and come nearest first. ``open_now``: some center is open; ``next_opening``: when
-    the first one opens, while none is.
+def _site_now(c: views.Ctx, site: Site, second: int, seq: int) -> dict[str, Any]:
+    """``site_now``, kept like the district but per site: a number taken at one center recomputes that
+    center's row, not the district's 17 (ticket issue moves the log hundreds of times a second while
+    the district is polled beside it)."""
+    key = ("district-site", site.id, second, seq)
+    row: dict[str, Any] | None = c.memo.get(key)
+    if row is None:
+        row = c.memo[key] = site_now(c, site)
+    return row
+
+
+def _district(c: views.Ctx, rows: list[dict[str, Any]], near: str | None = None) -> dict[str, Any]:
+    """``{at, open_now, next_opening, sites}`` from each site's row (``site_now``, not changed); with
+    ``near`` (a site or a place id), sites carry ``distance_km`` and come nearest first. ``open_now``:
+    some center is open; ``next_opening``: when the first one opens, while none is.
 
     :raises UnknownSite: ``near`` is neither a site nor a place.
     """
-    sites = [site_now(c, s) for s in c.config.sites]
+    sites = [dict(row) for row in rows]
     if near is not None:
         here = c.config.place(near) or views.site_or_raise(c, near)
         for row, site in zip(sites, c.config.sites, strict=True):

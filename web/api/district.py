@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import msgspec
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from core import least_busy
@@ -52,7 +53,7 @@ async def district_now(request: Request) -> Response:
             body = {**body, "faster": least_busy.hints(body, near, key[2], int(wait) if wait else None)}
         if len(_answers) >= MAX_ANSWERS:
             _answers.clear()
-        hit = _answers[key] = (now, bytes(JSONResponse(body).body))
+        hit = _answers[key] = (now, msgspec.json.encode(body))
     return Response(hit[1], media_type="application/json")
 
 
