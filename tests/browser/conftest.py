@@ -59,11 +59,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     live.cli("user", "add", "clerk1", "--role", "clerk", "--site", "youyi", stdin=PASSWORD + "\n")
     live.cli("user", "add", "clerk-w", "--role", "clerk", "--site", "wusong", stdin=PASSWORD + "\n")
     tokens = {k: live.cli("device", "token", k).split()[-1] for k in ("youyi-k1", "wusong-k1")}
-    live.start()
-    try:
+    with live:  # started here, stopped after the suite
         yield Server(live, tokens)
-    finally:
-        live.stop()
 
 
 @pytest.fixture(scope="session")

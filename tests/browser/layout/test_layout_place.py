@@ -42,11 +42,8 @@ class Place:
 def _serve(tmp: Path, clock: str) -> Iterator[Place]:
     live = LiveServer(tmp, clock)
     token = live.cli("device", "token", PLACE).split()[-1]
-    live.start()
-    try:
+    with live:
         yield Place(live, token)
-    finally:
-        live.stop()
 
 
 @pytest.fixture(scope="module")
