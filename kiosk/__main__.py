@@ -28,13 +28,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")  # fmt: skip
-    try:
-        config = load(args.config)
+    try:  # both files before the first connection, so that a typo stops the start, not a later retry
+        config = load(args.config)  # a missing file is a ConfigError too
+        open(args.token_file).close()
     except ConfigError as e:
         print(f"config error in {args.config}: {e}", file=sys.stderr)
         return 2
-    try:
-        open(args.token_file).close()
     except OSError as e:
         print(f"cannot read the token file {args.token_file}: {e.strerror}", file=sys.stderr)
         return 2

@@ -96,18 +96,19 @@ def manage(page: Page, check: Layout, hall: Hall, lang: str, code: str) -> None:
     page.locator(f'#m-days .day[data-date="{MOVE_DAY}"]').click()
     expect(page.locator("#m-slots .slot").first).to_be_visible()
     check(page, f"manage-reschedule-{lang}", min_font=MIN_FONT, scrolls=True)
-    page.locator("#m-slots .slot").first.click()
-    expect(page.locator("#m-move-confirm")).to_be_visible()
-    check(page, f"manage-move-confirm-{lang}", min_font=MIN_FONT, scrolls=True)
-    page.locator("#m-move-yes").click()
-    expect(page.locator("#b-message")).to_be_visible()
-    check(page, f"manage-moved-{lang}", min_font=MIN_FONT, scrolls=True)
-    page.locator("#b-cancel").click()
-    expect(page.locator("#b-cancel-confirm")).to_be_visible()
-    check(page, f"manage-cancel-confirm-{lang}", min_font=MIN_FONT, scrolls=True)
+    step(page, check, "#m-slots .slot >> nth=0", "#m-move-confirm", f"manage-move-confirm-{lang}")
+    step(page, check, "#m-move-yes", "#b-message", f"manage-moved-{lang}")
+    step(page, check, "#b-cancel", "#b-cancel-confirm", f"manage-cancel-confirm-{lang}")
     page.locator("#b-cancel-yes").click()
     expect(page.locator("#b-status")).to_have_class(re.compile("status-cancelled"))
     check(page, f"manage-cancelled-{lang}", min_font=MIN_FONT, scrolls=True)
+
+
+def step(page: Page, check: Layout, press: str, shows: str, label: str) -> None:
+    """Press ``press``, wait for ``shows``, then check the page as ``label`` (scrolled whole)."""
+    page.locator(press).click()
+    expect(page.locator(shows)).to_be_visible()
+    check(page, label, min_font=MIN_FONT, scrolls=True)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -161,9 +162,7 @@ def test_holiday_schedule_page_fits_a_desk(browser: Browser, december: LiveServe
         page.locator(".holiday-form button[type=submit]").click()
         expect(page.locator(".saved")).to_be_visible()
     check(page, f"holidays-entered-{lang}", min_font=MIN_FONT, scrolls=True)
-    page.locator(".holiday-status button[type=submit]").click()
-    expect(page.locator(".holiday-status .badge.ok")).to_be_visible()
-    check(page, f"holidays-confirmed-{lang}", min_font=MIN_FONT, scrolls=True)
+    step(page, check, ".holiday-status button[type=submit]", ".holiday-status .badge.ok", f"holidays-confirmed-{lang}")
     assert audit(page, f"holidays-{lang}") == []  # axe-core, WCAG 2.1 AA
     page.locator(".holiday-status button[type=submit]").click()  # withdraw again for the next language
     page.context.close()

@@ -125,11 +125,17 @@ def test_phone_ticket_page_in_every_status(browser: Browser, floor: Floor, lang:
     check.assert_clean()
 
 
+def staff_pages(check: Layout, browser: Browser, floor: Floor, user: str, path: str) -> Iterator[Page]:
+    """``path`` signed in as ``user``, at each viewport of the check's device in turn."""
+    for context in check.contexts(browser):
+        page = sign_in(context, floor, user)
+        page.goto(f"{floor.base}{path}")
+        yield page
+
+
 def test_counter_page_states(browser: Browser, floor: Floor) -> None:
     check = Layout("counter")
-    for context in check.contexts(browser):
-        page = sign_in(context, floor, "clerk-f")
-        page.goto(f"{floor.base}/counter/{COUNTER}")
+    for page in staff_pages(check, browser, floor, "clerk-f", f"/counter/{COUNTER}"):
         expect(page.locator("body")).to_have_attribute("data-state", "open")
         check(page, "idle", min_font=COUNTER_FONT)
         for i in range(24):  # a long waiting list, seniors among them
@@ -195,9 +201,7 @@ def test_rating_pad_states(browser: Browser, floor: Floor, lang: str) -> None:
 
 def test_hall_page_with_help_requests(browser: Browser, floor: Floor) -> None:
     check = Layout("desk")
-    for context in check.contexts(browser):
-        page = sign_in(context, floor, "sup-f")
-        page.goto(f"{floor.base}/admin/hall?site={SITE}")
+    for page in staff_pages(check, browser, floor, "sup-f", f"/admin/hall?site={SITE}"):
         expect(page.locator("body")).to_have_attribute("data-loaded", "1")
         floor.api("POST", f"/api/v1/sites/{SITE}/help", {}, floor.kiosk)
         expect(page.locator(".help-open")).to_have_count(1)
