@@ -10,9 +10,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from core.accounts import Principal
 from core.days import dates, holiday_schedule
 from core.days.hours import local_day
-from core.errors import InvalidInput
+from core.errors import Forbidden, InvalidInput
 from core.peak import ballot as peak_ballot
 from core.peak import ceremonies
 from core.queue import views
@@ -22,16 +23,17 @@ from core.store.db import Reader
 from web import body
 from web.api.pow import require_pow
 from web.api.tickets import base_url, limit_caller
-from web.deps import STAFF, hall_of, require, site_scope
+from web.deps import STAFF, caller, hall_of, require, site_scope
 from web.guard.guesses import verified
 from web.live import kiosk_link
 
 
 # -- request bodies ----------------------------------------------------------------------
 class ApplicantIn(body.Body):
-    name: str
-    id_number: str
     phone: str
+    name: str = ""  # with card: the card's name (typed only when the reader gives none)
+    id_number: str = ""
+    card: str | None = None  # at a kiosk: one-time token of the ID card read there, for name and number
 
 
 class BookingRequest(body.Body):
@@ -114,9 +116,22 @@ async def admitted(request: Request, applicants: list[ApplicantIn]) -> list[ap.A
     h = hall_of(request)
     h.limits.address(request, "booking", h.config.limits.bookings_per_address_per_minute)
     await require_pow(request)
-    for a in applicants:
-        await h.limits.identity("booking", a.id_number, h.config.limits.bookings_per_identity_per_hour)
-    return [ap.Applicant(a.name, a.id_number, a.phone) for a in applicants]
+    who = await caller(request) if any(a.card is not None for a in applicants) else None
+    people = [_person(request, who, a) for a in applicants]
+    for p in people:
+        await h.limits.identity("booking", p.id_number, h.config.limits.bookings_per_identity_per_hour)
+    return people
+
+
+def _person(request: Request, who: Principal | None, a: ApplicantIn) -> ap.Applicant:
+    """An applicant as typed, or with ``card`` as the kiosk's reader read them (the number never
+    passed through the page: SPEC 8)."""
+    if a.card is None:
+        return ap.Applicant(a.name, a.id_number, a.phone)
+    if who is None:
+        raise Forbidden("card tokens come from a kiosk's reader")
+    card = kiosk_link.card_identity(request, who, a.card, a.id_number)
+    return ap.Applicant(card.name or a.name, card.id_number, a.phone)
 
 
 async def book(request: Request) -> Response:
@@ -137,9 +152,13 @@ async def book(request: Request) -> Response:
                 type: array
                 items:
                   type: object
-                  required: [name, id_number, phone]
+                  required: [phone]
                   additionalProperties: false
-                  properties: {name: {type: string}, id_number: {type: string}, phone: {type: string}}
+                  properties:
+                    name: {type: string}
+                    id_number: {type: string}
+                    phone: {type: string}
+                    card: {type: string, description: "one-time token of a card read at this kiosk (name, id_number)"}
     responses:
       201: {description: "the booking with its code"}
       403: {description: "booking_blocked (with until); pow_required, pow_invalid (SPEC 5b: send X-Altcha)"}
@@ -155,6 +174,9 @@ async def book(request: Request) -> Response:
     if peak_ballot.is_peak(h.config, req.site, start):  # a peak day's demand, whatever the answer
         await h.store.write(peak_ballot.count_attempt, req.site, req.service, start)
     result = await h.store.write(ceremonies.book_with, req.site, req.service, start, people, req.ceremony)
+    for a in req.applicants:
+        if a.card is not None:
+            h.kiosks.consume(a.card)
     return JSONResponse(result, status_code=201)
 
 

@@ -27,6 +27,7 @@ log = logging.getLogger("hall.kiosks")
 
 
 IDENTITY_SECONDS = 120.0
+HELD_PER_KIOSK = 4  # a booking's applicants at most (web/api/booking.py)
 JOB_TIMEOUT = 15.0
 PAGE_QUEUE = 64
 MAX_MESSAGE = wire.MAX_MESSAGE
@@ -110,8 +111,11 @@ class KioskLinks:
     # -- identities ------------------------------------------------------------------
     def hold(self, kiosk_id: str, ident: CardIdentity) -> str:
         now = self.timer()
+        mine = [token for token, held in self._held.items() if held.kiosk == kiosk_id]
         for token, held in list(self._held.items()):
-            if held.expires < now or held.kiosk == kiosk_id:  # one identity per kiosk at a time
+            # up to four identities per kiosk (a booking's applicants, read one after another at a
+            # place kiosk), the oldest dropped first; each still for 120 s and one use
+            if held.expires < now or token in mine[: max(0, len(mine) - HELD_PER_KIOSK + 1)]:
                 del self._held[token]
         token = secrets.token_urlsafe(18)
         self._held[token] = Held(kiosk_id, ident, now + IDENTITY_SECONDS)
