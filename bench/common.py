@@ -100,6 +100,12 @@ class Server(LiveServer):
                 return int(line.split()[1])
         raise KeyError(key)
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU the server process has used so far (``/proc/<pid>/stat``)."""
+        assert self.proc is not None
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def login(self, name: str) -> str:
         return str(self.ok("POST", "/api/v1/auth/token", {"username": name, "password": PASSWORD})["token"])
 

@@ -45,9 +45,11 @@ def run_issue(
     """Issue tickets from ``procs`` load processes sharing ``clients`` connections; the totals."""
     t0 = start_at(1.0 + 0.02 * clients)
     per = [clients // procs + (i < clients % procs) for i in range(procs)]
+    cpu = srv.cpu_seconds()
     parts = processes(
         load.issue, [(srv.base, token, site, SERVICES, n, count // procs + 1, seconds, t0, lean) for n in per if n]
     )
+    cpu = srv.cpu_seconds() - cpu  # the whole run, idle start included: an upper bound per ticket
     lat = [x for p in parts for x in p["lat"]]
     codes: dict[str, int] = {}
     for p in parts:
@@ -62,6 +64,7 @@ def run_issue(
         "rate": ok / wall,
         "p50": percentile(lat, 50),
         "p99": percentile(lat, 99),
+        "cpu_us": cpu / max(ok, 1) * 1e6,
     }
 
 
@@ -145,7 +148,7 @@ def measure(table: Table) -> None:
             other = {k: v for k, v in r["codes"].items() if k != "201"}
             row = Row(
                 f"ticket issue, {clients} client{'s' if clients > 1 else ''}",
-                f"{r['rate']:,.0f}/s, p50 {ms(r['p50'])}, p99 {ms(r['p99'])}",
+                f"{r['rate']:,.0f}/s, p50 {ms(r['p50'])}, p99 {ms(r['p99'])}; server CPU {r['cpu_us']:.0f} µs a ticket",
                 note=f"not 201: {other}" if other else "",
                 baseline=baseline,
             )

@@ -17,7 +17,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import datetime as dt
-import json
 import logging
 import queue
 import random
@@ -30,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+import msgspec
+
 from core.config import Config
 from core.days.calendar import EMPTY, Schedule
 from core.days.clock import Clock
@@ -40,6 +41,7 @@ from core.store.rows import Connection
 from protocol.events import EventType
 
 log = logging.getLogger("hall.store")
+_json = msgspec.json.Encoder().encode  # an event's data as stored: compact JSON, UTF-8 as is
 P = ParamSpec("P")
 T = TypeVar("T")
 MAX_BATCH = 128
@@ -103,7 +105,7 @@ class Tx(Reader):
         event = Event(site, last + 1, type_, self.now, data, actor, ticket)
         self.conn.execute(
             "INSERT INTO events (site, seq, type, at_ts, actor, ticket, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (site, event.seq, type_, self.now.timestamp(), actor, ticket, json.dumps(data, ensure_ascii=False)),
+            (site, event.seq, type_, self.now.timestamp(), actor, ticket, _json(data).decode()),
         )
         self.events.append(event)
         return event
