@@ -167,3 +167,6 @@ def test_guessing_the_last_four_locks_the_code(client: TestClient, hall: Hall, k
         assert client.get(f"/api/v1/matters/{code}?verify={guess:04d}").status_code == 404
     locked = client.get(f"/api/v1/matters/{code}?verify=107X")
     assert locked.status_code == 429 and locked.json()["error"]["code"] == "code_locked"
+    message = locked.json()["error"]["message"]
+    assert "办件编号" in message and "matter code" in message and "预约码" not in message, message
+    assert int(locked.headers["Retry-After"]) > 60

@@ -30,7 +30,9 @@ from core.supervision import evaluation
 from web import body
 from web.api.exports import safe_cell
 from web.deps import STAFF, SUPERVISORS, Hall, can_see, counter_site, hall_of, require
-from web.guard.guesses import CodeGuard
+from web.errors import ApiError
+from web.guard import guesses
+from web.guard.guesses import verified
 
 ACTIONS = tuple(lifecycle.ACTIONS)
 
@@ -140,15 +142,26 @@ async def step(request: Request) -> Response:
 async def _guarded(h: Hall, request: Request, code: str, attempt: Any) -> Any:
     """Code + 4 digits: limited per address, and per code (a lock after repeated misses)."""
     h.limits.address(request, "lookup", h.config.limits.bookings_per_address_per_minute)
-    guard: CodeGuard = h.guesses
-    guard.check(code)
+    return await verified(h, code, attempt, MatterNotFound, warn=False)
+
+
+class MatterCodeLocked(ApiError):
+    """The guard's lock in a matter's words: it is the 办件编号 that is locked, not a booking code."""
+
+    def __init__(self, locked: guesses.CodeLocked) -> None:
+        retry = int(str(locked.details.get("retry_after") or 60))
+        minutes = max(1, -(-retry // 60))
+        super().__init__(429, "code_locked", f"该办件编号验证错误次数过多，已锁定，请 {minutes} 分钟后再试 / "
+                         f"too many wrong verifications: this matter code is locked for {minutes} min",
+                         retry_after=retry)  # fmt: skip
+
+
+async def _followed(h: Hall, request: Request, code: str, attempt: Any) -> Any:
+    """The resident's code + last 4 under the guess limit, a lock said as the matter code's."""
     try:
-        result = await attempt()
-    except MatterNotFound:
-        guard.missed(code)
-        raise
-    guard.succeeded(code)
-    return result
+        return await _guarded(h, request, code, attempt)
+    except guesses.CodeLocked as locked:
+        raise MatterCodeLocked(locked) from None
 
 
 async def show(request: Request) -> Response:
@@ -163,7 +176,7 @@ async def show(request: Request) -> Response:
     h, code = hall_of(request), request.path_params["id"]
     verify = request.query_params.get("verify")
     if verify is not None:
-        out = await _guarded(h, request, code, lambda: h.store.read(views.resident_view, code, verify))
+        out = await _followed(h, request, code, lambda: h.store.read(views.resident_view, code, verify))
         return JSONResponse({**out, **evaluation.labels()})
     who = await require(request, *STAFF)
     return JSONResponse(await h.store.read(views.staff_view, code, _may(who)))
@@ -181,7 +194,7 @@ async def rate(request: Request) -> Response:
     req = await body.decode(request, MatterRating)
     h, code = hall_of(request), request.path_params["id"]
     grade = evaluation.check(req.grade, req.reason, req.comment)
-    out = await _guarded(h, request, code, lambda: h.store.write(rating.rate_matter, code, req.verify, grade))
+    out = await _followed(h, request, code, lambda: h.store.write(rating.rate_matter, code, req.verify, grade))
     return JSONResponse(out, status_code=201)
 
 
