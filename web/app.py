@@ -50,8 +50,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 async def housekeeping(hall: Hall, every: float = 15.0) -> None:
     """Expire open tickets at closing time (and anything left from an earlier day), mark
-    missed appointments, move divorce cases along, and send due notifications."""
+    missed appointments, move divorce cases along, and send due notifications; with several
+    processes on PostgreSQL only the one that leads housekeeping does (Hall.leads)."""
     while True:
+        if not await hall.leads("housekeeping", every):
+            await asyncio.sleep(every)
+            continue
         try:
             await hall.store.write(visits.sweep)
             await hall.store.write(notify.purge)

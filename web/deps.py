@@ -9,6 +9,8 @@ A handler reads ``hall_of(request)`` (typed: the store, config, clock, hub, limi
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -31,6 +33,8 @@ from web.live.hub import Hub
 from web.live.kiosks import KioskLinks
 from web.live.relay import Relay, on_commit
 
+log = logging.getLogger("hall")
+LEASE_SECONDS = 60.0  # a housekeeping leader that stopped is replaced after this long
 STAFF = ("clerk", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
 SESSION_KEY = "staff"
@@ -60,13 +64,28 @@ class Hall:
         if self.relay is not None:
             self.relay.store = self.store
         self.tokens = TokenCache(self.store)
+        self.process = uuid.uuid4().hex  # this process among the others on one database (job leases)
         shared = self._shared_take if self.relay is not None else None  # PostgreSQL: one limit for N processes
         self.limits = Buckets(clock, config.limits, shared=shared)
-        self.logins = LoginGuard(self.limits)
-        self.guesses = CodeGuard(clock, config.limits)
+        together = self.store if self.relay is not None else None  # PostgreSQL: state in the database
+        self.logins = LoginGuard(self.limits, together)
+        self.guesses = CodeGuard(clock, config.limits, together)
         self.voice = Voice()
         self.kiosks = KioskLinks(self.store, config)
         self.sink: notify.Sink = notify.LogSink(data_dir(db_path) / "notifications.log", clock)
+
+    async def leads(self, job: str, every: float) -> bool:
+        """Whether this process runs ``job`` now: always on SQLite (one process); on PostgreSQL the
+        one process holding the job's lease in the database (renewed each round, taken over a
+        minute after its holder stopped), so a notice is never sent twice by two processes."""
+        if self.relay is None:
+            return True
+        lease = max(LEASE_SECONDS, 4 * every)
+        try:
+            return await self.store.write(shared_limits.lead, job, self.process, lease)
+        except Exception:
+            log.exception("could not ask who leads %s", job)
+            return False
 
     async def _shared_take(self, key: str, per: float, window_seconds: float) -> float:
         return await self.store.write(shared_limits.take, key, per, window_seconds)
@@ -74,9 +93,9 @@ class Hall:
     async def login(self, username: str, password: str, address: str) -> tuple[str, accounts.Principal, dt.datetime]:
         """Check a password (off the event loop) and issue a bearer token; the lockout is
         web/guard/logins.py's (per address and account, and per account from unknown addresses)."""
-        self.logins.attempt(username, address)
+        await self.logins.attempt(username, address)
         who = await self.store.read(accounts.check_password, username, password)
-        self.logins.succeeded(username, address)
+        await self.logins.succeeded(username, address)
         token, expires = await self.store.write(accounts.new_token, who.name)
         return token, who, expires
 

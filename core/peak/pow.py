@@ -5,7 +5,8 @@ A challenge is ``SHA-256(salt + number)`` for a secret number below ``max_number
 ``peak.pow_max_number``), signed with a key derived from the server secret, so the server keeps
 nothing until a solution comes back. A solution is checked (one SHA-256 and one HMAC), its expiry
 read from the signed salt against the hall's clock, and remembered until it expires: a solution
-works once. Kiosks and staff are exempt (web/api/peak.py decides who).
+works once (in the process's memory on SQLite; in the database's ``pow_used`` with several
+processes on PostgreSQL, web/api/pow.py). Kiosks and staff are exempt (web/api/peak.py decides who).
 """
 
 from __future__ import annotations
@@ -54,12 +55,27 @@ class Guard:
                 "signature": c.signature}  # fmt: skip
 
     def check(self, payload: str | None) -> None:
-        """Accept a solution once.
+        """Accept a solution once (remembered in this process: one process owns the database).
 
         :raises PowRequired: no solution sent. :raises PowInvalid: wrong, expired or used before.
         """
-        if not self.on:
+        solved = self.verify(payload)
+        if solved is None:
             return
+        signature, expires = solved
+        if signature in self._used:
+            raise replayed()
+        self._remember(signature, expires, self.clock.now().timestamp())
+
+    def verify(self, payload: str | None) -> tuple[str, float] | None:
+        """A valid, unexpired solution's signature and expiry (None when the proof of work is off);
+        whether it was used before is the caller's to ask (``check``, or the database's
+        ``pow_used`` with several processes: web/api/pow.py).
+
+        :raises PowRequired: no solution sent. :raises PowInvalid: wrong or expired.
+        """
+        if not self.on:
+            return None
         if not payload:
             raise PowRequired(
                 "请使用预约页面提交（页面会自动完成一项安全计算），或到自助机、拨打登记处电话预约 / "
@@ -76,10 +92,7 @@ class Guard:
             raise PowInvalid("安全校验无效，请刷新页面重试 / the proof of work is not valid: reload the page")
         if expires < now:
             raise PowInvalid("安全校验已过期，请重试 / the proof of work expired: try again", expired=True)
-        signature = fields["signature"]
-        if signature in self._used:
-            raise PowInvalid("安全校验已被使用，请重试 / this proof of work was used already: try again", replay=True)
-        self._remember(signature, expires, now)
+        return str(fields["signature"]), expires
 
     def _remember(self, signature: str, expires: float, now: float) -> None:
         if now >= self._next_prune or len(self._used) >= MAX_REMEMBERED:
@@ -88,6 +101,10 @@ class Guard:
             while len(self._used) >= MAX_REMEMBERED:
                 self._used.pop(next(iter(self._used)))
         self._used[signature] = expires
+
+
+def replayed() -> PowInvalid:
+    return PowInvalid("安全校验已被使用，请重试 / this proof of work was used already: try again", replay=True)
 
 
 def _decoded(payload: str) -> dict[str, Any] | None:

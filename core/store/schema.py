@@ -519,6 +519,39 @@ def m0011_peak(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0012_shared_state")
+def m0012_shared_state(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        -- what every server process on one PostgreSQL database must see alike (core/shared_limits.py);
+        -- on SQLite one process owns the database and keeps this state in memory: the tables stay empty
+        CREATE TABLE pow_used (                 -- proof-of-work solutions spent, until they expire
+            signature TEXT PRIMARY KEY,
+            expires_ts REAL NOT NULL
+        );
+        CREATE INDEX pow_used_expires ON pow_used (expires_ts);
+        CREATE TABLE code_guesses (             -- wrong verifications of a booking, entry or matter code
+            code TEXT PRIMARY KEY,
+            misses INTEGER NOT NULL,
+            first_ts REAL NOT NULL,             -- the hour counted from the first miss
+            locked_until REAL
+        );
+        CREATE INDEX code_guesses_first ON code_guesses (first_ts);
+        CREATE TABLE login_known (              -- addresses an account signed in from (not held by
+            username TEXT NOT NULL,             -- the lockout of unknown addresses)
+            address TEXT NOT NULL,
+            at_ts REAL NOT NULL,
+            PRIMARY KEY (username, address)
+        );
+        CREATE TABLE job_leaders (              -- one process runs a housekeeping job at a time
+            job TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            until_ts REAL NOT NULL
+        );
+        """
+    )
+
+
 def migrate(path: str | Path) -> None:
     """Apply pending migrations; WAL mode is set once for the file."""
     db = sqlite_utils.Database(path)

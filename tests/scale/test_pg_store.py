@@ -4,6 +4,7 @@ sets of connections) on one database, each as a process has it."""
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -71,10 +72,8 @@ def test_two_counters_on_two_stores_never_call_the_same_ticket(pair: tuple[Store
     def serve(store: Store, counter: str, clerk: str) -> list[str]:
         got = []
         while True:
-            try:
+            with contextlib.suppress(threading.BrokenBarrierError):  # the other counter found the queue empty
                 together.wait(timeout=10)
-            except threading.BrokenBarrierError:
-                pass  # the other counter found the queue empty
             called = store.write_sync(counters.call_next, counter, clerk)
             if called.ticket is None:
                 together.abort()

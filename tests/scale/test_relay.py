@@ -13,19 +13,13 @@ from starlette.testclient import TestClient
 from core.config import Config
 from core.days.clock import ManualClock
 from tests import pgdb
-from tests.conftest import SECRET, Hall, hall_app
-from web.app import create_app
+from tests.conftest import Hall, hall_app
+from tests.scale.apps import apps
 
 
 @contextlib.contextmanager
 def two(url: str, config: Config, clock: ManualClock, nats: str | None) -> Iterator[tuple[TestClient, TestClient]]:
-    apps = [
-        create_app(
-            config, url, clock, secret=SECRET, housekeeping_every=None, public_url="http://testserver", nats_url=nats
-        )
-        for _ in range(2)
-    ]
-    with TestClient(apps[0]) as a, TestClient(apps[1]) as b:
+    with apps(url, config, clock, nats=nats) as (a, b):
         yield a, b
 
 

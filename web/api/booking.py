@@ -245,7 +245,7 @@ async def check_in(request: Request) -> Response:
     who = await require(request, "kiosk", *STAFF, site=site_id)
     req = await body.decode(request, CheckInRequest)
     h = hall_of(request)
-    limit_caller(request, who)
+    await limit_caller(request, who)
     id_number = req.id_number
     if req.card is not None:
         id_number = kiosk_link.card_identity(request, who, req.card, req.id_number).id_number

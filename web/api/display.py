@@ -46,7 +46,7 @@ async def heartbeat(request: Request) -> Response:
         raise Forbidden("这不是大屏的令牌 / this is not a display token")
     if not can_see(who, site_id):
         raise Forbidden("这块大屏属于其他中心 / this display belongs to another center")
-    hall.limits.device(who.name)
+    await hall.limits.device(who.name)
     try:
         hall.limits.take(f"display_seen:{who.name}", 1, WRITE_SECONDS)
     except RateLimited:

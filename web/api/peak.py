@@ -129,16 +129,8 @@ async def enter(request: Request) -> Response:
 
 async def _entry_verified(request: Request, attempt: Any) -> Any:
     """A wrong code or verification counts against the code, as for bookings (web/guard/guesses.py)."""
-    h, code = hall_of(request), request.path_params["code"]
     limit_lookups(request)
-    h.guesses.check(code)
-    try:
-        result = await attempt()
-    except EntryNotFound:
-        h.guesses.missed(code)
-        raise
-    h.guesses.succeeded(code)
-    return result
+    return await verified(hall_of(request), request.path_params["code"], attempt, EntryNotFound, warn=False)
 
 
 async def get_entry(request: Request) -> Response:

@@ -56,7 +56,7 @@ async def take_remote(request: Request) -> Response:
         raise Forbidden("远程取号仅限手机或便民自助机 / remote tickets come from a phone or a place kiosk")
     req = await body.decode(request, RemoteTicketRequest)
     if who is not None:
-        h.limits.device(who.name)
+        await h.limits.device(who.name)
     else:
         h.limits.address(request, "remote", h.config.limits.bookings_per_address_per_minute)
     id_number = req.id_number

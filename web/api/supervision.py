@@ -144,7 +144,7 @@ async def pad_rate(request: Request) -> Response:
     who = await require(request, "display", site=counter_site(request))
     req = await body.decode(request, PadRating)
     h = hall_of(request)
-    h.limits.device(who.name)
+    await h.limits.device(who.name)
     rating = evaluation.check(req.grade, req.reason, req.comment)
     out = await h.store.write(
         matter_rating.rate_at_counter, request.path_params["counter"], req.number, rating, device=who.name

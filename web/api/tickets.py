@@ -130,7 +130,7 @@ async def issue_ticket(request: Request) -> Response:
     who = await require(request, "kiosk", *STAFF, site=site_id)
     req = await body.decode(request, TicketRequest)
     h = hall_of(request)
-    limit_caller(request, who)
+    await limit_caller(request, who)
     id_number = req.id_number
     if req.card is not None:
         id_number = kiosk_link.card_identity(request, who, req.card, req.id_number).id_number
@@ -157,11 +157,11 @@ async def issue_ticket(request: Request) -> Response:
     return JSONResponse(view, status_code=200 if issued.existing else 201)
 
 
-def limit_caller(request: Request, who: Principal) -> None:
+async def limit_caller(request: Request, who: Principal) -> None:
     """Devices are limited per device (a hall's kiosks may share one address), others per address."""
     h = hall_of(request)
     if who.is_device:
-        h.limits.device(who.name)
+        await h.limits.device(who.name)
     else:
         h.limits.address(request, "ticket", h.config.limits.tickets_per_address_per_minute)
 

@@ -6,7 +6,8 @@ locked for ``limits.code_lock_minutes`` (every look-up, cancel, reschedule and k
 it answers 429 ``code_locked``, the right digits included), and its holders are told through the outbox.
 
 Unknown codes are counted the same way, so the answers do not say which codes exist. The
-counts live in the server process, like the other limits (docs/security.md).
+counts live in the server process on SQLite, in the database with several processes on
+PostgreSQL (docs/scale.md).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+from core import shared_limits
 from core.config import Limits
 from core.days.clock import Clock
 from core.errors import AppointmentNotFound
 from core.registry import appointments
+from core.store.db import Store
 from web.errors import ApiError
 
 T = TypeVar("T")
@@ -37,8 +40,12 @@ class CodeLocked(ApiError):
 
 
 class CodeGuard:
-    def __init__(self, clock: Clock, limits: Limits) -> None:
+    """Misses per code, and the locks; in memory, or with ``store`` (PostgreSQL: several processes)
+    in the database's ``code_guesses`` (core/shared_limits.py), so N processes allow N misses, not N times N."""
+
+    def __init__(self, clock: Clock, limits: Limits, store: Store | None = None) -> None:
         self.clock = clock
+        self.store = store
         self.misses = limits.verify_misses_per_code_per_hour
         self.lock = limits.code_lock_minutes * 60.0
         self._misses: OrderedDict[str, list[float]] = OrderedDict()
@@ -48,8 +55,13 @@ class CodeGuard:
     def _key(code: str) -> str:
         return code.strip().upper()[:32]
 
-    def check(self, code: str) -> None:
+    async def check(self, code: str) -> None:
         """:raises CodeLocked: while the code is locked."""
+        if self.store is not None:
+            left = await self.store.read(shared_limits.code_locked, self._key(code))
+            if left > 0:
+                raise CodeLocked(left)
+            return
         until = self._locked.get(self._key(code))
         now = self.clock.now().timestamp()
         if until is not None:
@@ -57,9 +69,11 @@ class CodeGuard:
                 raise CodeLocked(until - now)
             del self._locked[self._key(code)]
 
-    def missed(self, code: str) -> bool:
+    async def missed(self, code: str) -> bool:
         """Count a wrong verification; True when this miss locks the code."""
         key, now = self._key(code), self.clock.now().timestamp()
+        if self.store is not None:
+            return await self.store.write(shared_limits.code_missed, key, self.misses, WINDOW, self.lock)
         recent = [t for t in self._misses.pop(key, []) if now - t < WINDOW] + [now]
         if len(recent) >= self.misses:
             self._locked[key] = now + self.lock
@@ -69,24 +83,34 @@ class CodeGuard:
             self._misses.popitem(last=False)
         return False
 
-    def succeeded(self, code: str) -> None:
+    async def succeeded(self, code: str) -> None:
+        if self.store is not None:
+            await self.store.write(shared_limits.code_succeeded, self._key(code))
+            return
         self._misses.pop(self._key(code), None)
 
 
-async def verified(hall: Any, code: str, attempt: Callable[[], Awaitable[T]]) -> T:
-    """Run ``attempt`` (a look-up, cancel, reschedule or print that verifies ``code``) under the
-    code's guess limit: a wrong verification counts, the one that locks the code tells its holders.
+async def verified(
+    hall: Any,
+    code: str,
+    attempt: Callable[[], Awaitable[T]],
+    missing: type[Exception] = AppointmentNotFound,
+    warn: bool = True,
+) -> T:
+    """Run ``attempt`` (a look-up, cancel, reschedule or print that verifies ``code``; a ballot
+    entry's or a matter's look-up with their ``missing`` error) under the code's guess limit: a
+    wrong verification counts, the one that locks a booking code tells its holders (``warn``).
 
     :raises CodeLocked: the code is locked.
-    :raises AppointmentNotFound: a wrong code or verification (the same answer for both).
+    :raises AppointmentNotFound: (or ``missing``) a wrong code or verification (one answer for both).
     """
     guard: CodeGuard = hall.guesses
-    guard.check(code)
+    await guard.check(code)
     try:
         result = await attempt()
-    except AppointmentNotFound:
-        if guard.missed(code):
+    except missing:
+        if await guard.missed(code) and warn:
             await hall.store.write(appointments.warn_guessed, code)
         raise
-    guard.succeeded(code)
+    await guard.succeeded(code)
     return result

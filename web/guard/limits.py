@@ -2,8 +2,9 @@
 
 Buckets live in memory in the server process; they refill continuously, so a caller
 over the limit is told exactly when to come back (429 with ``Retry-After``). With several
-processes on PostgreSQL the per-identity buckets are the database's (core/shared_limits.py):
-an identity is limited once, whichever process it reaches (docs/scale.md).
+processes on PostgreSQL the per-identity and per-device buckets are the database's
+(core/shared_limits.py): an identity or a device is limited once, whichever process it
+reaches (docs/scale.md).
 """
 
 from __future__ import annotations
@@ -72,16 +73,19 @@ class Buckets:
 
     async def identity(self, kind: str, id_number: str, per_hour: int) -> None:
         digest = hashlib.sha256(identity.digits(id_number).encode()).hexdigest()[:32]  # one person, one bucket
-        key = f"id:{kind}:{digest}"
+        await self._shared_or_here(f"id:{kind}:{digest}", per_hour, 3600)
+
+    async def device(self, device: str) -> None:
+        """A device's budget; with several processes on PostgreSQL the database's bucket."""
+        await self._shared_or_here(f"device:{device}", self.limits.requests_per_device_per_minute, 60)
+
+    async def _shared_or_here(self, key: str, per: float, window_seconds: float) -> None:
         if self.shared is None:
-            self.take(key, per_hour, 3600)
+            self.take(key, per, window_seconds)
             return
-        wait = await self.shared(key, per_hour, 3600)
+        wait = await self.shared(key, per, window_seconds)
         if wait > 0:
             raise RateLimited(wait)
-
-    def device(self, device: str) -> None:
-        self.take(f"device:{device}", self.limits.requests_per_device_per_minute, 60)
 
 
 def client_address(conn: HTTPConnection, limits: Limits) -> str:

@@ -8,33 +8,44 @@ signed in before (the clerk's own counter PC) is not held by that second bucket,
 elsewhere cannot lock the clerk out of their own machine. A supervisor can unlock an account
 (both buckets) on /admin/accounts.
 
-Like the other limits, the buckets live in the one server process (docs/security.md).
+On SQLite the buckets and good addresses live in the one server process; with several processes
+on PostgreSQL they are the database's (core/shared_limits.py), so N processes allow one
+lockout's attempts, not N times as many (docs/scale.md).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 
+from core import shared_limits
+from core.store.db import Store
 from web.guard.limits import Buckets, RateLimited
 
 KNOWN_MAX = 50_000  # accounts remembered with their good addresses
 
 
 class LoginGuard:
-    def __init__(self, buckets: Buckets) -> None:
+    def __init__(self, buckets: Buckets, store: Store | None = None) -> None:
         self.buckets = buckets
+        self.store = store  # PostgreSQL: the buckets and good addresses of every process
         limits = buckets.limits
         self.per_address = (limits.login_attempts_per_account_and_address, 600.0)  # attempts, seconds
         self.elsewhere = (limits.login_attempts_per_account_elsewhere_per_hour, 3600.0)
         self._known: OrderedDict[str, set[str]] = OrderedDict()
 
-    def attempt(self, username: str, address: str) -> None:
+    async def attempt(self, username: str, address: str) -> None:
         """Spend one attempt of ``username`` from ``address``.
 
         :raises RateLimited: with a message that says whose wait it is.
         """
         user = username.lower()[:64]
         try:
+            if self.store is not None:
+                wait = await self.store.write(shared_limits.sign_in_attempt, user, address, self.per_address,
+                                              self.elsewhere)  # fmt: skip
+                if wait > 0:
+                    raise RateLimited(wait)
+                return
             self.buckets.take(f"login:{user}:addr:{address}", *self.per_address)
             if address not in self._known.get(user, ()):
                 self.buckets.take(f"login:{user}:elsewhere", *self.elsewhere)
@@ -46,8 +57,11 @@ class LoginGuard:
             )
             raise
 
-    def succeeded(self, username: str, address: str) -> None:
+    async def succeeded(self, username: str, address: str) -> None:
         user = username.lower()[:64]
+        if self.store is not None:
+            await self.store.write(shared_limits.signed_in, user, address)
+            return
         good = self._known.pop(user, set())
         if len(good) < 16:
             good.add(address)
@@ -55,6 +69,9 @@ class LoginGuard:
         while len(self._known) > KNOWN_MAX:
             self._known.popitem(last=False)
 
-    def unlock(self, username: str) -> int:
+    async def unlock(self, username: str) -> int:
         """Empty every sign-in bucket of ``username``; how many there were."""
-        return self.buckets.forget(f"login:{username.lower()[:64]}:")
+        prefix = f"login:{username.lower()[:64]}:"
+        if self.store is not None:
+            return await self.store.write(shared_limits.forget, prefix)
+        return self.buckets.forget(prefix)

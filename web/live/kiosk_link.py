@@ -95,7 +95,7 @@ async def print_slip(request: Request) -> Response:
         raise ApiError(403, "forbidden", "只能在本机打印 / a kiosk prints only on its own printer")
     req = await body.decode(request, PrintRequest)
     hall = hall_of(request)
-    hall.limits.device(who.name)
+    await hall.limits.device(who.name)
     now = hall.clock.now()
     if req.kind == "guide":
         # a place kiosk (no site) prints the guide of any service: guide_slip knows it by its id

@@ -64,7 +64,7 @@ async def accounts_post(request: Request) -> Response:
         return RedirectResponse("/admin/accounts?done=refused", status_code=303)
     hall = hall_of(request)
     if action == "unlock":
-        hall.logins.unlock(name)
+        await hall.logins.unlock(name)
     else:
         try:
             await hall.store.write(accounts.set_disabled, name, action == "disable")

@@ -37,3 +37,9 @@ def take(c: Any, key: str, per: float, window_seconds: float, now_ts: float) -> 
 def purge(c: Any, before_ts: float) -> int:
     """Drop buckets untouched since ``before_ts`` (full again by then)."""
     return int(c.execute("DELETE FROM hall_buckets WHERE at_ts < ?", (before_ts,)).rowcount)
+
+
+def forget(c: Any, prefix: str) -> int:
+    """Drop the buckets whose key starts with ``prefix``."""
+    like = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return int(c.execute("DELETE FROM hall_buckets WHERE key LIKE ? ESCAPE '\\'", (like,)).rowcount)
