@@ -17,6 +17,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from tests.browser.conftest import CLOCK, PASSWORD
 from tests.live import LiveServer, OnLive
+from tests.peak.people import couple
 
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = tuple(os.environ.get("A11Y_IMPACTS", "serious,critical").split(","))
@@ -27,12 +28,23 @@ KIOSK = "registry-k1"
 PAD_DEVICE = "registry-d1"
 BOOKED = ("张三", "110105199003071239", "13800138000"), ("李四", "31011519850612174X", "13900139000")
 BOOKING_DAY = "2026-05-18"
+# Peak days (docs/peak-days.md): ceremonies on 2026-05-20, the 2027-05-20 ballot (tests/browser/test_a11y.py
+# audits it open, entered, drawn and confirmed on servers of its own, at these instants)
+CEREMONY_DAY = "2026-05-20"
+BALLOT, BALLOT_DAY = "520-2027", "2027-05-20"
+BALLOT_OPEN, BALLOT_DRAWN = "2027-04-02T10:00:00+08:00", "2027-04-12T10:05:00+08:00"
+PUBLIC_PEAK_PAGES = [  # (path, label), audited on the main hall's clock, before the window opens
+    (f"/ballot/{BALLOT}", "ballot: not open yet"),
+    (f"/ballot/{BALLOT}/result", "ballot result: before the draw"),
+]
 # The supervisor's pages, as (path, label, the body attribute set when the page has loaded)
 SUPERVISOR_PAGES = [
     ("/admin", "overview", None),
     (f"/admin/stats?site={SITE}", "statistics", "data-rendered"),
     (f"/admin/followups?site={SITE}", "follow-ups", None),
     (f"/admin/appointments?site={SITE}&date={BOOKING_DAY}", "appointments", None),
+    (f"/admin/appointments?site={SITE}&date={CEREMONY_DAY}", "appointments: ceremonies", None),
+    (f"/admin/appointments?site={SITE}&date={BALLOT_DAY}", "appointments: ballot not open yet", None),
     ("/admin/devices", "devices", None),
     (f"/admin/notices?site={SITE}", "display notices", None),
     ("/admin/accounts", "accounts", None),
@@ -119,6 +131,14 @@ def sign_in(context: BrowserContext, hall: HasBase, name: str) -> Page:
     page.locator("button[type=submit]").click()
     expect(page.locator(".who")).to_contain_text(name)
     return page
+
+
+def fill_couple(page: Page, i: int) -> None:
+    """The applicants' fields of a booking or ballot form, with couple ``i`` (tests/peak/people.py)."""
+    for k, p in enumerate(couple(i)):
+        page.locator(f"#name-{k}").fill(p.name)
+        page.locator(f"#id-{k}").fill(p.id_number)
+        page.locator(f"#phone-{k}").fill(p.phone)
 
 
 def choose_service(page: Page, service: str) -> None:

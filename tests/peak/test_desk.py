@@ -52,3 +52,13 @@ def test_the_desk_before_and_after_a_supervisor_draws(peak: TestClient) -> None:
     bookings = {e["booking"] for e in desk["desk"]}
     assert len(bookings) == 3 and None not in bookings
     assert all(e["confirm_by"] == (DRAW + dt.timedelta(hours=48)).isoformat() for e in desk["desk"])
+
+
+def test_the_marriage_booking_page_names_the_ballot_ahead(peak: TestClient) -> None:
+    """A couple who opens the booking page in April learns that 2027-05-20 goes by ballot, and where."""
+    html = peak.get("/book/registry/marriage").text
+    assert "2027-05-20 的名额以摇号分配" in html and f'href="/ballot/{BALLOT}"' in html
+    assert "2027-04-01 09:00 至 2027-04-10 17:00" in html
+    assert "摇号" not in peak.get("/book/registry/divorce-apply").text
+    hall_of(peak).clock.set(dt.datetime(2027, 5, 21, 9, 0, tzinfo=DRAW.tzinfo))
+    assert f"/ballot/{BALLOT}" not in peak.get("/book/registry/marriage").text  # the day is past

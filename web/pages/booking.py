@@ -237,7 +237,12 @@ async def book_service(request: Request) -> Response:
     ceremony_services = frozenset(d.service for d in config.peak.days if d.site == site.id and d.ceremonies)
     data = {"site": _site_data(site), "service": _service_data(service, ceremony_services), "days": days}
     elicence = {m.name: licence_documents(config, service.id, m.name) for m in service.guide}
-    ctx = {"site": site, "service": service, "data": data, "elicence": elicence, "booking_phone": BOOKING_PHONE}
+    today = local_day(hall_of(request).clock.now()).isoformat()
+    ballots = [
+        d for d in config.peak.days if d.ballot and d.site == site.id and d.service == service.id and d.date >= today
+    ]
+    ctx = {"site": site, "service": service, "data": data, "elicence": elicence, "booking_phone": BOOKING_PHONE,
+           "ballots": ballots}  # fmt: skip
     return render(request, "book_service.html", ctx, js=BOOKING_JS)
 
 
