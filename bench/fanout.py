@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import http.client
 import json
-import subprocess
-import sys
 import time
 from typing import Any
 
-from bench.common import QUICK, ROOT, Ratio, Row, Server, Table, ms, percentile, run_alone, server
+from bench import bare
+from bench.common import QUICK, Ratio, Row, Server, Table, ms, percentile, run_alone, server
 from bench.harness import free_port
 from bench.listeners import Listeners
 
@@ -107,17 +106,7 @@ def hall_fanout(srv: Server, clerk: str, clients: int, calls: int, pause: float,
 
 def bare_fanout(clients: int, calls: int, pause: float, procs: int) -> dict[str, Any]:
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "bench.bare", "--port", str(port)], cwd=ROOT)
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/count")
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.1)
+    with bare.running(port):
         group = Listeners(f"ws://127.0.0.1:{port}/ws", clients, procs, snapshot=False)
         group.wait_ready()
         time.sleep(0.5)
@@ -130,9 +119,6 @@ def bare_fanout(clients: int, calls: int, pause: float, procs: int) -> dict[str,
             time.sleep(pause)
         got, _ = group.stop()
         return latencies(sent, got, clients)
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def seed_day(srv: Server) -> float:
