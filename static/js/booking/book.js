@@ -5,6 +5,7 @@ import { api } from "../lib/api.js";
 import { $, $$, el, readJSON } from "../lib/dom.js";
 import { LANG, t } from "../lib/i18n.js";
 import { markField, readApplicants } from "./applicants.js";
+import { fillFromCards, kioskToken } from "./card.js";
 import { chosenCeremony, showCeremonies, showChosenCeremony } from "./ceremony.js";
 import { bookingMessage, setFieldError, showBox } from "./form.js";
 import { qrFor, renderDays, showPeople, showSlots } from "./pickers.js";
@@ -96,6 +97,7 @@ async function submit(ev) {
     const res = await api("POST", "/api/v1/appointments", {
       body: { site: SITE, service: SERVICE, start: state.slot.start, applicants, ...(ceremony ? { ceremony } : {}) },
       headers: await proofHeaders(),
+      token: applicants.some((a) => a.card) ? kioskToken() : undefined, // a card's token is the kiosk's
     });
     showDone(res);
   } catch (e) {
@@ -141,5 +143,6 @@ function wire() {
 
 renderDays($("#days"), data.days, pickDay);
 wire();
+fillFromCards();
 history.replaceState({ step: "day" }, "", location.pathname + location.search);
 show("day", { push: false, focus: false });
