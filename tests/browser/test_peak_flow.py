@@ -35,8 +35,7 @@ def layout() -> Iterator[Layout]:
 
 
 def test_a_couple_enters_the_ballot_on_the_phone(browser: Browser, tmp_path: Path, layout: Layout) -> None:
-    live = LiveServer(tmp_path, IN_WINDOW, pow=True).start()
-    try:
+    with LiveServer(tmp_path, IN_WINDOW, pow=True).start() as live:
         page = browser.new_page(viewport=PHONE)
         page.goto(f"{live.base}/ballot/520-2027")
         expect(page.locator("h1")).to_contain_text("2027-05-20")
@@ -66,8 +65,6 @@ def test_a_couple_enters_the_ballot_on_the_phone(browser: Browser, tmp_path: Pat
         page.goto(f"{live.base}/ballot/520-2027/result?lang=en")
         expect(page.locator("h1")).to_contain_text("Ballot result")
         layout(page, "result before the draw en", min_font=14, scrolls=True)
-    finally:
-        live.stop()
 
 
 def test_book_with_a_ceremony_and_without_javascript(browser: Browser, tmp_path: Path, layout: Layout) -> None:

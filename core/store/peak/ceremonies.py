@@ -42,14 +42,13 @@ def place_of(c: Conn, appointment: str) -> Any:
     return c.one("SELECT site, day, session FROM ceremony_places WHERE appointment = ?", (appointment,))
 
 
+_MOVED = ", ".join(f"{column} = excluded.{column}" for column in ("site", "day", "session", "joined_ts"))
+
+
 def join(c: Conn, appointment: str, site: str, day: str, session: str, now_ts: float) -> None:
     """The appointment's place in a session (one per booking: joining another moves it)."""
-    c.execute(
-        "INSERT INTO ceremony_places (appointment, site, day, session, joined_ts) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (appointment) DO UPDATE SET site = excluded.site, day = excluded.day, "
-        "session = excluded.session, joined_ts = excluded.joined_ts",
-        (appointment, site, day, session, now_ts),
-    )
+    insert = "INSERT INTO ceremony_places (appointment, site, day, session, joined_ts) VALUES (?, ?, ?, ?, ?)"
+    c.execute(f"{insert} ON CONFLICT (appointment) DO UPDATE SET {_MOVED}", (appointment, site, day, session, now_ts))
 
 
 def leave(c: Conn, appointment: str) -> None:
