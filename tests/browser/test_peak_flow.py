@@ -205,6 +205,9 @@ def test_the_registry_follows_its_ballot_and_a_supervisor_draws_it(browser: Brow
         expect(won.first.locator("td").nth(4)).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
         expect(won.first.locator("td").nth(5)).to_have_text(re.compile(r"^04-14 10:\d\d$"))  # 48 h after the draw
         layout(page, "registry ballot drawn", min_font=13, scrolls=True)
+        page.goto(f"{live.base}{url}&lang=en")
+        expect(page.locator("#ballot-desk h2")).to_contain_text("Draw held")
+        layout(page, "registry ballot drawn en", min_font=13, scrolls=True)
         layout.assert_clean()
         status, published = live.call("GET", "/api/v1/ballots/520-2027")
         assert status == 200
