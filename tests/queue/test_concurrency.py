@@ -9,6 +9,7 @@ import httpx2
 import pytest
 
 from tests.live import LiveServer
+from tests.load import serve_all
 
 pytestmark = pytest.mark.live  # each test starts a server process (tests/live.py)
 
@@ -24,18 +25,7 @@ async def rush(base: str, kiosk: str, clerks: list[str]) -> tuple[list[str], lis
         assert {r.status_code for r in answers} == {201}
         numbers = [r.json()["number"] for r in answers]
 
-        async def counter(name: str, token: str) -> list[str]:
-            h = {"Authorization": f"Bearer {token}"}
-            got = []
-            while True:
-                r = await c.post(f"/api/v1/counters/{name}/call-next", headers=h)
-                assert r.status_code == 200, r.text
-                if r.json()["ticket"] is None:
-                    return got
-                got.append(r.json()["ticket"]["number"])
-                assert (await c.post(f"/api/v1/counters/{name}/done", headers=h)).status_code == 200
-
-        served = await asyncio.gather(*(counter(f"youyi-{i + 1}", t) for i, t in enumerate(clerks)))
+        served = await asyncio.gather(*(serve_all(c, f"youyi-{i + 1}", t) for i, t in enumerate(clerks)))
         return numbers, list(served)
 
 

@@ -10,7 +10,7 @@ import json
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from tests import pgdb
 from tests.live import LiveServer, config_file
+from tests.load import kill_under_load, serve_all
 
 pytestmark = pytest.mark.live  # each test starts server processes (tests/live.py)
 
@@ -124,16 +125,8 @@ async def _issue_everywhere(bases: list[str], kiosk: str, n: int) -> list[httpx2
 
 
 async def _serve(base: str, counter: str, token: str) -> list[str]:
-    h = {"Authorization": f"Bearer {token}"}
-    got = []
     async with httpx2.AsyncClient(base_url=base, timeout=60) as c:
-        while True:
-            r = await c.post(f"/api/v1/counters/{counter}/call-next", headers=h)
-            assert r.status_code == 200, r.text
-            if r.json()["ticket"] is None:
-                return got
-            got.append(r.json()["ticket"]["number"])
-            assert (await c.post(f"/api/v1/counters/{counter}/done", headers=h)).status_code == 200
+        return await serve_all(c, counter, token)
 
 
 def test_three_processes_number_call_and_tell_every_socket_in_order(cluster: Cluster) -> None:
@@ -191,28 +184,20 @@ def test_sigkill_of_one_process_under_load_loses_no_acknowledged_ticket(cluster:
     a, b, c = cluster.servers
     kiosk = cluster.kiosk()
     acked: list[tuple[str, str]] = []
-    stop = threading.Event()
 
-    def hammer(server: LiveServer) -> None:
-        while not stop.is_set():
-            try:
-                code, body = server.call("POST", "/api/v1/sites/youyi/tickets", {"service": "general"}, kiosk)
-            except Exception:
-                return  # the process is gone, mid-answer or before it
-            if code == 201:
-                acked.append((body["id"], body["number"]))
+    def hammer(server: LiveServer) -> Callable[[threading.Event], None]:
+        def work(stop: threading.Event) -> None:
+            while not stop.is_set():
+                try:
+                    code, body = server.call("POST", "/api/v1/sites/youyi/tickets", {"service": "general"}, kiosk)
+                except Exception:
+                    return  # the process is gone, mid-answer or before it
+                if code == 201:
+                    acked.append((body["id"], body["number"]))
 
-    workers = [threading.Thread(target=hammer, args=(s,)) for s in (a, b, a, b, c, c)]
-    for w in workers:
-        w.start()
-    time.sleep(2.0)
-    assert a.proc is not None
-    a.proc.send_signal(signal.SIGKILL)
-    a.proc.wait()
-    time.sleep(1.0)  # B and C keep serving
-    stop.set()
-    for w in workers:
-        w.join(15)
+        return work
+
+    kill_under_load(a.proc, [hammer(s) for s in (a, b, a, b, c, c)], then=1.0)  # B and C keep serving
     assert len(acked) > 50
     for ticket_id, number in acked:
         got = b.ok("GET", f"/api/v1/tickets/{ticket_id}")
@@ -221,3 +206,37 @@ def test_sigkill_of_one_process_under_load_loses_no_acknowledged_ticket(cluster:
     numbers = [n for _, n in acked]
     assert len(set(numbers)) == len(numbers)
     assert after not in numbers and int(after[1:]) > max(int(n[1:]) for n in numbers)
+
+
+def test_a_display_whose_process_dies_catches_up_on_another(cluster: Cluster) -> None:
+    """The kiosk takes numbers on C, the clerk calls on B, the display watches A; A is killed, and
+    the display, reconnected to B with ``since``, has every event once and in seq order."""
+    a, b, c = cluster.servers
+    kiosk = cluster.kiosk()
+    ann = cluster.clerk("ann", "youyi-1", b)
+
+    def visit() -> None:  # a number taken on C, called and finished on B
+        c.ok("POST", "/api/v1/sites/youyi/tickets", {"service": "general"}, kiosk)
+        assert b.ok("POST", "/api/v1/counters/youyi-1/call-next", token=ann)["ticket"] is not None
+        b.ok("POST", "/api/v1/counters/youyi-1/done", token=ann)
+
+    display = Watcher(a)
+    start = display.snapshot["seq"]
+    for _ in range(3):
+        visit()
+    before = display.wait_for(last_seq(b))
+    assert a.proc is not None
+    a.proc.send_signal(signal.SIGKILL)
+    a.proc.wait()
+    display.close()
+    for _ in range(3):  # while the display is away
+        visit()
+    again = Watcher(b, since=before[-1]["seq"])  # the display's reconnect, to another process
+    visit()  # and live after it
+    end = last_seq(c)
+    after = again.wait_for(end)
+    again.close()
+    seqs = [e["seq"] for e in before + after]
+    assert seqs == list(range(start + 1, end + 1))  # every event once, in seq order, over the two sockets
+    issued = [e["data"]["ticket"]["number"] for e in before + after if e["type"] == "ticket.issued"]
+    assert issued == [f"A{n:03d}" for n in range(1, 8)]

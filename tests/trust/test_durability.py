@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import http.client
 import json
-import signal
 import sqlite3
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import pytest
 from websockets.sync.client import connect
 
 from tests.live import LiveServer, config_file
+from tests.load import kill_under_load
 from tests.registry.test_appointments import person
 
 pytestmark = pytest.mark.live  # each test starts a server process (tests/live.py)
@@ -52,17 +51,7 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: Path) -> None:
                 sup["token"])  # fmt: skip
     token = server.cli("device", "token", "youyi-k1").split()[-1]
     acked: list[Any] = []
-    stop = threading.Event()
-    workers = [threading.Thread(target=hammer, args=(server, token, stop, acked, k * 10_000)) for k in range(8)]
-    for w in workers:
-        w.start()
-    time.sleep(2.0)
-    assert server.proc is not None
-    server.proc.send_signal(signal.SIGKILL)
-    server.proc.wait()
-    stop.set()
-    for w in workers:
-        w.join(15)
+    kill_under_load(server.proc, [lambda stop, k=k: hammer(server, token, stop, acked, k * 10_000) for k in range(8)])
     tickets = [a for a in acked if a[0] == "ticket"]
     bookings = [a for a in acked if a[0] == "booking"]
     assert len(tickets) > 50 and len(bookings) > 10, (len(tickets), len(bookings))
