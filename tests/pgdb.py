@@ -9,6 +9,7 @@ them, a failure under ``CI=true``, like the browser tests).
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import socket
 import urllib.parse
@@ -38,27 +39,25 @@ def nats_url() -> str:
     return os.environ.get("HALL_TEST_NATS") or DEFAULT_NATS
 
 
+def _require(url: str, port: int, package: str, apt: str, pip: str) -> str:
+    """``url`` when its server answers and ``package`` imports; else skipped (failed in CI)."""
+    parts = urllib.parse.urlsplit(url)
+    system.require(_answers(parts.hostname or "127.0.0.1", parts.port or port),
+                   f"nothing answers at {url} (apt-get install {apt}; docs/scale.md)")  # fmt: skip
+    try:
+        importlib.import_module(package)
+    except ImportError:
+        system.require(False, f"{pip} is not installed (pip install -e '.[city]')")
+    return url
+
+
 def require_postgres() -> str:
     """The server URL tests make their databases on; skips (fails in CI) without one or psycopg."""
-    url = urllib.parse.urlsplit(admin_url())
-    system.require(_answers(url.hostname or "127.0.0.1", url.port or 5432),
-                   f"no PostgreSQL at {admin_url()} (apt-get install postgresql; docs/scale.md)")  # fmt: skip
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        system.require(False, "psycopg is not installed (pip install -e '.[city]')")
-    return admin_url()
+    return _require(admin_url(), 5432, "psycopg", "postgresql", "psycopg")
 
 
 def require_nats() -> str:
-    url = urllib.parse.urlsplit(nats_url())
-    system.require(_answers(url.hostname or "127.0.0.1", url.port or 4222),
-                   f"no NATS at {nats_url()} (apt-get install nats-server; docs/scale.md)")  # fmt: skip
-    try:
-        import nats  # noqa: F401
-    except ImportError:
-        system.require(False, "nats-py is not installed (pip install -e '.[city]')")
-    return nats_url()
+    return _require(nats_url(), 4222, "nats", "nats-server", "nats-py")
 
 
 def _with_db(url: str, name: str) -> str:
