@@ -8,6 +8,10 @@ from typing import Any
 from core.store.rows import Conn
 
 
+def user(c: Conn, username: str) -> Any:
+    return c.one("SELECT username, password_hash, role, site, disabled FROM users WHERE username = ?", (username,))
+
+
 def insert_user(c: Conn, username: str, password_hash: str, role: str, site: str | None, now_ts: float) -> None:
     c.execute(
         "INSERT INTO users (username, password_hash, role, site, created_ts) VALUES (?, ?, ?, ?, ?) "
@@ -15,10 +19,6 @@ def insert_user(c: Conn, username: str, password_hash: str, role: str, site: str
         "site = excluded.site, disabled = 0",
         (username, password_hash, role, site, now_ts),
     )
-
-
-def user(c: Conn, username: str) -> Any:
-    return c.one("SELECT username, password_hash, role, site, disabled FROM users WHERE username = ?", (username,))
 
 
 def insert_token(c: Conn, token_hash: str, username: str, now_ts: float, expires_ts: float) -> None:

@@ -77,9 +77,5 @@ def _move(c: Conn, site: str, help_id: int, to: str, by: str, now_ts: float, whe
 
 def of_day(c: Conn, site: str, since_ts: float, limit: int = 50) -> list[HelpRow]:
     """Requests still open or claimed, and those closed since ``since_ts``, newest first."""
-    rows = c.execute(
-        f"SELECT {COLUMNS} FROM help_requests WHERE site = ? AND (status != 'closed' OR opened_ts >= ?) "
-        "ORDER BY id DESC LIMIT ?",
-        (site, since_ts, limit),
-    ).fetchall()
-    return [_row(tuple(r)) for r in rows]
+    sql = f"SELECT {COLUMNS} FROM help_requests WHERE site = ? AND (status != 'closed' OR opened_ts >= ?) "
+    return [_row(tuple(r)) for r in c.execute(sql + "ORDER BY id DESC LIMIT ?", (site, since_ts, limit)).fetchall()]
