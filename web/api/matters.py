@@ -32,7 +32,7 @@ from web.api.exports import safe_cell
 from web.deps import STAFF, SUPERVISORS, Hall, can_see, counter_site, hall_of, require
 from web.errors import ApiError
 from web.guard import guesses
-from web.guard.guesses import CodeGuard
+from web.guard.guesses import verified
 
 ACTIONS = tuple(lifecycle.ACTIONS)
 
@@ -142,15 +142,7 @@ async def step(request: Request) -> Response:
 async def _guarded(h: Hall, request: Request, code: str, attempt: Any) -> Any:
     """Code + 4 digits: limited per address, and per code (a lock after repeated misses)."""
     h.limits.address(request, "lookup", h.config.limits.bookings_per_address_per_minute)
-    guard: CodeGuard = h.guesses
-    guard.check(code)
-    try:
-        result = await attempt()
-    except MatterNotFound:
-        guard.missed(code)
-        raise
-    guard.succeeded(code)
-    return result
+    return await verified(h, code, attempt, MatterNotFound, warn=False)
 
 
 class MatterCodeLocked(ApiError):
