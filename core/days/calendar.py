@@ -63,8 +63,15 @@ def is_rest_day(day: dt.date, schedule: Schedule | Overrides) -> bool:
     if kind is not None:
         return kind == "holiday"
     if package_knows(day.year):
-        return bool(chinese_calendar.is_holiday(day))
+        return _package_rest_day(day)
     return holidays.holiday_of(day) is not None or day.weekday() >= 5
+
+
+@lru_cache(maxsize=4096)
+def _package_rest_day(day: dt.date) -> bool:
+    """The package's answer, memoised: its data does not change while the process runs, and it
+    validates the date on every call (a few per cent of a booking, which asks for many days)."""
+    return bool(chinese_calendar.is_holiday(day))
 
 
 def is_statutory_holiday(day: dt.date, schedule: Schedule | Overrides) -> bool:
