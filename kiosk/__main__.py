@@ -31,11 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     try:  # both files before the first connection, so that a typo stops the start, not a later retry
         config = load(args.config)  # a missing file is a ConfigError too
         open(args.token_file).close()
-    except ConfigError as e:
-        print(f"config error in {args.config}: {e}", file=sys.stderr)
-        return 2
-    except OSError as e:
-        print(f"cannot read the token file {args.token_file}: {e.strerror}", file=sys.stderr)
+    except (ConfigError, OSError) as e:
+        print(f"config error in {args.config}: {e}" if isinstance(e, ConfigError)
+              else f"cannot read the token file {args.token_file}: {e.strerror}", file=sys.stderr)  # fmt: skip
         return 2
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(Agent(args.server, args.kiosk, args.token_file, config).run())

@@ -22,7 +22,7 @@ from core.registry import overrides, visits
 from core.store.db import Reader
 from web import body
 from web.api.pow import require_pow
-from web.api.tickets import base_url, limit_caller
+from web.api.tickets import Identified, at_the_site, base_url
 from web.deps import STAFF, caller, hall_of, require, site_scope
 from web.guard.guesses import verified
 from web.live import kiosk_link
@@ -48,15 +48,12 @@ class Verify(body.Body):
     verify: str
 
 
-class RescheduleRequest(body.Body):
-    verify: str
+class RescheduleRequest(Verify):
     start: str
 
 
-class CheckInRequest(body.Body):
+class CheckInRequest(Identified, kw_only=True):
     code: str | None = None
-    id_number: str | None = None
-    card: str | None = None
     ticket: str | None = None  # a remote ticket's id (its QR): core/queue/remote.py
 
 
@@ -164,6 +161,7 @@ async def book(request: Request) -> Response:
       403: {description: "booking_blocked (with until); pow_required, pow_invalid (SPEC 5b: send X-Altcha)"}
       409: {description: "slot_full (with next_free), duplicate_booking, outside_divorce_window; with ceremony:
         ceremony_full, ceremony_refused"}
+      410: {description: "card_expired (an applicant's card: read again at the kiosk)"}
       422: {description: "invalid_input, invalid_id_number, invalid_phone, invalid_slot, slot_past,
         outside_horizon; the law (SPEC 5) under_marriage_age, not_man_and_woman, same_person, not_adult"}
     """
@@ -242,13 +240,8 @@ async def check_in(request: Request) -> Response:
       410: {description: card_expired}
     """
     site_id = request.path_params["site"]
-    who = await require(request, "kiosk", *STAFF, site=site_id)
-    req = await body.decode(request, CheckInRequest)
+    who, req, id_number = await at_the_site(request, CheckInRequest)
     h = hall_of(request)
-    await limit_caller(request, who)
-    id_number = req.id_number
-    if req.card is not None:
-        id_number = kiosk_link.card_identity(request, who, req.card, req.id_number).id_number
     done = await h.store.write(
         visits.check_in,
         site_id,

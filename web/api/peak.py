@@ -117,6 +117,7 @@ async def enter(request: Request) -> Response:
       403: {description: pow_required, pow_invalid, booking_blocked}
       404: {description: ballot_not_found, unknown_ceremony}
       409: {description: ballot_closed, already_entered, duplicate_booking}
+      410: {description: "card_expired (an applicant's card read at a kiosk)"}
       422: {description: invalid_input, invalid_id_number, invalid_phone, under_marriage_age, not_man_and_woman,
         same_person}
     """

@@ -12,34 +12,21 @@ from starlette.routing import Route
 from core.errors import Forbidden
 from core.queue import remote, views
 from web import body
-from web.api.tickets import base_url
+from web.api.tickets import Identified, base_url
 from web.deps import caller, hall_of
 from web.errors import ApiError
 from web.live import kiosk_link
 
 
-class RemoteTicketRequest(body.Body):
+class RemoteTicketRequest(Identified, kw_only=True):  # a card only from a place kiosk
     service: str
-    id_number: str | None = None
-    card: str | None = None  # one-time token of an ID card read at this (place) kiosk
     phone: str | None = None  # told when the turn is near (core/notify.py)
 
 
 async def take_remote(request: Request) -> Response:
     """
     summary: Take a remote ticket for today (public, or a place kiosk's device token)
-    requestBody:
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [service]
-            additionalProperties: false
-            properties:
-              service: {type: string}
-              id_number: {type: string, description: 18-character resident ID number}
-              card: {type: string, description: "place kiosks: one-time token of a card read there, not with id_number"}
-              phone: {type: string, description: mainland mobile number, told when the turn is near}
+    requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/RemoteTicketRequest"}}}}
     responses:
       201: {description: "the ticket with status remote and arrive_by"}
       403: {description: "a token that is not a place kiosk's (staff, displays, a center's kiosks)"}

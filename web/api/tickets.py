@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -25,12 +25,19 @@ from web.deps import STAFF, counter_site, hall_of, require, site_scope
 from web.guard.limits import client_address
 from web.live import kiosk_link
 
+B = TypeVar("B", bound="Identified")
+
 
 # -- request bodies ----------------------------------------------------------------------
-class TicketRequest(body.Body):
-    service: str
+class Identified(body.Body):
+    """A request that names a person: typed, or by a card read at the calling kiosk."""
+
     id_number: str | None = None
     card: str | None = None  # one-time token of an ID card read at this kiosk (web/live/kiosk_link.py)
+
+
+class TicketRequest(Identified, kw_only=True):
+    service: str
     priority: Literal["normal", "elderly", "disabled", "pregnant", "military"] = "normal"
     phone: str | None = None  # told by SMS when the turn is near (core/notify.py); sealed, never shown
 
@@ -55,7 +62,28 @@ class Reinstate(body.Body):
     position: Literal["front", "arrival"] = "arrival"
 
 
-schemas = SchemaGenerator({"openapi": "3.0.0", "info": {"title": "Hall queue and kiosk API", "version": "1"}})
+# A number's request body, as a kiosk sends it for a number here and a phone or a place kiosk for a
+# remote number (web/api/remote.py: the same but for priority, which only a center's kiosk asks).
+TICKET_BODY: dict[str, Any] = {
+    "type": "object",
+    "required": ["service"],
+    "additionalProperties": False,
+    "properties": {
+        "service": {"type": "string"},
+        "id_number": {"type": "string", "description": "18-character resident ID number"},
+        "card": {"type": "string", "description": "one-time token of a card read at this kiosk, not with id_number"},
+        "priority": {"type": "string", "enum": ["normal", "elderly", "disabled", "pregnant", "military"]},
+        "phone": {"type": "string", "description": "mainland mobile: an SMS when the turn is near"},
+    },
+}
+REMOTE_BODY = {**TICKET_BODY, "properties": {k: v for k, v in TICKET_BODY["properties"].items() if k != "priority"}}
+schemas = SchemaGenerator(
+    {
+        "openapi": "3.0.0",
+        "info": {"title": "Hall queue and kiosk API", "version": "1"},
+        "components": {"schemas": {"TicketRequest": TICKET_BODY, "RemoteTicketRequest": REMOTE_BODY}},
+    }
+)
 
 
 def base_url(request: Request) -> str:
@@ -103,19 +131,7 @@ async def site_services(request: Request) -> Response:
 async def issue_ticket(request: Request) -> Response:
     """
     summary: Take a number (kiosk device token or staff token)
-    requestBody:
-      content:
-        application/json:
-          schema:
-            type: object
-            required: [service]
-            additionalProperties: false
-            properties:
-              service: {type: string}
-              id_number: {type: string, description: 18-character resident ID number}
-              card: {type: string, description: "one-time token of a card read at this kiosk, not with id_number"}
-              priority: {type: string, enum: [normal, elderly, disabled, pregnant, military]}
-              phone: {type: string, description: "mainland mobile: an SMS when the turn is near"}
+    requestBody: {content: {application/json: {schema: {$ref: "#/components/schemas/TicketRequest"}}}}
     responses:
       201: {description: the new ticket}
       200: {description: the live ticket this identity already holds (existing true)}
@@ -127,13 +143,8 @@ async def issue_ticket(request: Request) -> Response:
       422: {description: invalid_input, invalid_id_number, invalid_phone}
     """
     site_id = request.path_params["site"]
-    who = await require(request, "kiosk", *STAFF, site=site_id)
-    req = await body.decode(request, TicketRequest)
+    who, req, id_number = await at_the_site(request, TicketRequest)
     h = hall_of(request)
-    await limit_caller(request, who)
-    id_number = req.id_number
-    if req.card is not None:
-        id_number = kiosk_link.card_identity(request, who, req.card, req.id_number).id_number
     if id_number:
         await h.limits.identity("ticket", id_number, h.config.limits.tickets_per_identity_per_hour)
     source = "kiosk" if who.role == "kiosk" else "counter"
@@ -155,6 +166,20 @@ async def issue_ticket(request: Request) -> Response:
     if who.role == "kiosk":
         view["print"] = await kiosk_link.print_ticket(request, who, view, issued.existing)
     return JSONResponse(view, status_code=200 if issued.existing else 201)
+
+
+async def at_the_site(request: Request, schema: type[B]) -> tuple[Principal, B, str | None]:
+    """A kiosk or staff of the path's site within its rate, the body, and the ID number it names
+    (typed, or the card's read at this kiosk).
+
+    :raises ApiError: 422 for a card and a number both, 410 for a card read expired or elsewhere.
+    """
+    who = await require(request, "kiosk", *STAFF, site=request.path_params["site"])
+    req = await body.decode(request, schema)
+    await limit_caller(request, who)
+    if req.card is None:
+        return who, req, req.id_number
+    return who, req, kiosk_link.card_identity(request, who, req.card, req.id_number).id_number
 
 
 async def limit_caller(request: Request, who: Principal) -> None:
