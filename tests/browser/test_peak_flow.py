@@ -14,8 +14,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
+from core.registry.applicants import Applicant
 from tests.browser.a11y import fill_couple, sign_in
 from tests.browser.conftest import PASSWORD
 from tests.browser.layout.check import Layout
@@ -187,6 +188,17 @@ def test_the_registry_follows_its_ballot_and_a_supervisor_draws_it(browser: Brow
         expect(page.locator("#ballot-table tbody tr:visible")).to_have_count(1)
         expect(page.locator("#ballot-table tbody tr:visible")).to_contain_text(codes[2])
         layout(page, "registry ballot taking entries", min_font=13, scrolls=True)
+        # a couple at the front desk: entered by the clerk's page (staff need no proof of work)
+        page.locator("#ballot-find").fill("")
+        desk_fill(page, couple(7))
+        page.locator("#desk-entry select[name=ceremony]").select_option("noon")
+        page.locator("#desk-entry button[type=submit]").click()
+        expect(page.locator("#desk-entry-status")).to_contain_text(re.compile(r"登记成功：登记码 B[A-Z2-9]{8}"))
+        layout(page, "registry ballot entered at the desk", min_font=13, scrolls=True)
+        assert live.call("GET", "/api/v1/ballots/520-2027")[1]["entries"] == 7
+        desk_fill(page, (couple(7)[0], couple(8)[1]))  # either party of an entry again: refused
+        page.locator("#desk-entry button[type=submit]").click()
+        expect(page.locator("#desk-entry-status")).to_contain_text("已在本次摇号中登记")
     finally:
         live.stop()
     live = LiveServer(tmp_path, "2027-04-12T10:05:00+08:00", env={"HALL_HOUSEKEEPING_SECONDS": "0"}).start()
@@ -199,9 +211,9 @@ def test_the_registry_follows_its_ballot_and_a_supervisor_draws_it(browser: Brow
         expect(page.locator("#ballot-status")).to_contain_text("已开奖")
         expect(page.locator("#ballot-desk")).to_have_attribute("data-phase", "drawn")
         expect(page.locator("#ballot-seed")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
-        expect(page.locator('#ballot-counts [data-status="won"]')).to_contain_text("6")
+        expect(page.locator('#ballot-counts [data-status="won"]')).to_contain_text("7")
         won = page.locator('#ballot-table tbody tr[data-status="won"]')
-        expect(won).to_have_count(6)
+        expect(won).to_have_count(7)
         expect(won.first.locator("td").nth(4)).to_have_text(re.compile(r"^[A-Z2-9]{8}$"))
         expect(won.first.locator("td").nth(5)).to_have_text(re.compile(r"^04-14 10:\d\d$"))  # 48 h after the draw
         layout(page, "registry ballot drawn", min_font=13, scrolls=True)
@@ -214,6 +226,13 @@ def test_the_registry_follows_its_ballot_and_a_supervisor_draws_it(browser: Brow
         (tmp_path / "result.json").write_text(json.dumps(published), encoding="utf-8")
         verified = subprocess.run([sys.executable, "-m", "tools.verify_ballot", str(tmp_path / "result.json")],
                                   capture_output=True, text=True, cwd=ROOT, check=False)  # fmt: skip
-        assert verified.returncode == 0 and verified.stdout.startswith("matches: 6 entries"), verified.stdout
+        assert verified.returncode == 0 and verified.stdout.startswith("matches: 7 entries"), verified.stdout
     finally:
         live.stop()
+
+
+def desk_fill(page: Page, people: tuple[Applicant, Applicant]) -> None:
+    """The front desk's entry form of the registry's day view, with these two people."""
+    for k, p in enumerate(people):
+        for field, value in (("name", p.name), ("id", p.id_number), ("phone", p.phone)):
+            page.locator(f"#desk-entry input[name={field}-{k}]").fill(value)

@@ -279,6 +279,7 @@ APPOINTMENTS_JS = {
     "saved_closed": N_("Saved: no slots on this day."),
     "sign_in_again": N_("Your sign-in has expired. Please sign in again."),
     "ballot_drawn": N_("Drawn: %(places)s places offered among %(entries)s entries."),
+    "desk_entered": N_("Entered: entry code %(code)s (also sent by SMS). The list shows it after a reload."),
 }
 
 

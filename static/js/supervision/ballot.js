@@ -1,6 +1,7 @@
 // The registry's day view (templates/partials/peak_ballot.html): a supervisor runs a ballot's draw once
 // it is due (POST /api/v1/ballots/{id}/draw), then the page reloads with the result; the staff find a
-// couple's entry by its code or the last 4 of an ID number.
+// couple's entry by its code or the last 4 of an ID number, and enter a couple at the front desk while
+// the window is open (staff are exempt from the proof of work).
 import { api, staffToken } from "../lib/api.js";
 import { $ } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
@@ -8,6 +9,33 @@ import { t } from "../lib/i18n.js";
 const desk = $("#ballot-desk");
 const button = $("#ballot-draw");
 const find = $("#ballot-find");
+const entry = $("#desk-entry");
+
+async function enter(ev) {
+  ev.preventDefault();
+  const f = new FormData(entry);
+  const applicants = [0, 1].map((i) => ({
+    name: String(f.get(`name-${i}`) || "").trim(),
+    id_number: String(f.get(`id-${i}`) || "").trim(),
+    phone: String(f.get(`phone-${i}`) || "").trim(),
+  }));
+  const ceremony = String(f.get("ceremony") || "");
+  const box = $("#desk-entry-status");
+  const submit = entry.querySelector("button[type=submit]");
+  submit.disabled = true;
+  try {
+    const e = await api("POST", `/api/v1/ballots/${encodeURIComponent(desk.dataset.ballot)}/entries`,
+      { token: staffToken(), body: { applicants, ...(ceremony ? { ceremony } : {}) } });
+    box.textContent = t("desk_entered", { code: e.entry_code });
+    box.classList.remove("error");
+    entry.reset();
+  } catch (e) {
+    box.textContent = e.status === 401 ? t("sign_in_again") : e.message;
+    box.classList.add("error");
+  } finally {
+    submit.disabled = false;
+  }
+}
 
 async function drawNow() {
   const box = $("#ballot-status");
@@ -34,3 +62,4 @@ function filter() {
 
 if (button) button.addEventListener("click", drawNow);
 if (find) find.addEventListener("input", filter);
+if (entry) entry.addEventListener("submit", enter);
