@@ -122,5 +122,17 @@ def test_a_matter_from_one_center_to_the_other(browser: Browser, hall: Hall) -> 
     mobile.locator("#rate-form button[type=submit]").click()
     expect(mobile.locator("#rate-message")).to_contain_text("感谢")
     phone(mobile, "matter-rated", min_font=FONT, scrolls=True)
+
+    # the on-time figure and the rating in the supervisor's statistics page (/admin/stats) too, with its CSV
+    sup.goto(f"{hall.base}/admin/stats?site=wusong")
+    row = sup.locator("#matter-stats #stats tr").first
+    expect(row).to_contain_text("居住证申领")
+    expect(row).to_contain_text("1 (100%)")
+    expect(sup.locator("#matter-stats #stats-total")).to_have_text("1/1 (100%)")
+    with sup.expect_download() as got:
+        sup.locator("#matter-stats #stats-csv").click()
+    rows = open(got.value.path(), encoding="utf-8-sig").read().splitlines()
+    assert rows[0].startswith("item,") and rows[1].startswith("residence-permit,"), rows
+    desk(sup, "matter-stats", min_font=FONT, scrolls=True, ignore=".u-wrap")  # uPlot's pointer layer over its canvas
     for check in (counter, desk, phone):
         check.assert_clean()

@@ -114,43 +114,5 @@ async function refreshBoard() {
   );
 }
 
-async function stats(e) {
-  if (e) e.preventDefault();
-  const from = $("#stats-from").value;
-  const to = $("#stats-to").value;
-  const q = `from=${from}&to=${to}`;
-  $("#stats-csv").href = `/api/v1/sites/${SITE}/matters/stats?${q}&format=csv`;
-  try {
-    const s = await api("GET", `/api/v1/sites/${SITE}/matters/stats?${q}`, { token: TOKEN });
-    $("#stats").replaceChildren(
-      ...s.rows.map((r) =>
-        el("tr", {}, el("td", {}, pick(r.item_name, r.item_name_en)), el("td", {}, siteName(r.processing_site)), el("td", {}, r.finished),
-          el("td", {}, `${r.on_time} (${Math.round((r.on_time_rate || 0) * 100)}%)`), el("td", {}, r.ratings), el("td", {}, r.mean_grade ?? "—")),
-      ),
-    );
-    $("#stats-total").textContent = s.finished ? `${s.on_time}/${s.finished} (${Math.round(s.on_time_rate * 100)}%)` : t("none");
-  } catch (err) {
-    message(pickLang(err.message));
-  }
-}
-
-async function csv(e) {
-  // the CSV needs the bearer token: fetch it and hand the browser a file
-  e.preventDefault();
-  const res = await fetch($("#stats-csv").href, { headers: { Authorization: `Bearer ${TOKEN}` } });
-  const blob = await res.blob();
-  const a = el("a", { href: URL.createObjectURL(blob), download: `matters-${SITE}.csv` });
-  a.click();
-  URL.revokeObjectURL(a.href);
-}
-
 refresh().catch((e) => message(pickLang(e.message)));
 setInterval(() => refresh().catch(() => {}), 30000);
-if (page.supervisor) {
-  const today = (document.body.dataset.serverNow || new Date().toISOString()).slice(0, 10);
-  $("#stats-from").value = `${today.slice(0, 8)}01`;
-  $("#stats-to").value = today;
-  $("#stats-form").addEventListener("submit", stats);
-  $("#stats-csv").addEventListener("click", csv);
-  stats();
-}
