@@ -131,7 +131,7 @@ def seed_day(srv: Server) -> float:
 
 
 def measure(table: Table) -> None:
-    runs = [(1_000, 30, 0.3, 4)] if QUICK else RUNS  # quick: no day's data, no memory rows
+    runs = [(1_000, 50, 0.2, 4)] if QUICK else RUNS  # quick: no day's data, no memory rows
     with server("fanout") as srv:
         if not QUICK:
             seed_day(srv)
