@@ -216,6 +216,20 @@ def verified_entry(c: Reader, ballot_id: str, code: str, verify: str) -> Any:
     return _verified(c, ballot_id, code, verify)
 
 
+def ahead(config: Config, site: str, service: str, now: dt.datetime) -> list[dict[str, Any]]:
+    """The ballots of a site's service whose day is still to come, for its booking page: by the
+    clock, ``open`` (or ``before``) for entries, ``closed`` until the draw, then ``drawn``."""
+    out = []
+    for d in config.peak.days:
+        b = d.ballot
+        if b is None or d.site != site or d.service != service or d.date < now.astimezone(TZ).date().isoformat():
+            continue
+        state = "drawn" if now >= instant(b.draw_at, "draw_at") else phase(b, now, False)
+        out.append({"id": b.id, "date": d.date, "opens": b.opens, "closes": b.closes, "draw_at": b.draw_at,
+                    "phase": state})  # fmt: skip
+    return out
+
+
 def is_peak(config: Config, site: str, start: dt.datetime) -> bool:
     return config.peak.day(site, start.astimezone(TZ).date().isoformat()) is not None
 

@@ -60,5 +60,10 @@ def test_the_marriage_booking_page_names_the_ballot_ahead(peak: TestClient) -> N
     assert "2027-05-20 的名额以摇号分配" in html and f'href="/ballot/{BALLOT}"' in html
     assert "2027-04-01 09:00 至 2027-04-10 17:00" in html
     assert "摇号" not in peak.get("/book/registry/divorce-apply").text
+    hall_of(peak).clock.set(dt.datetime(2027, 4, 11, 9, 0, tzinfo=DRAW.tzinfo))
+    assert "2027-05-20 的名额以摇号分配：登记已截止，2027-04-12 10:00 开奖" in peak.get("/book/registry/marriage").text
+    hall_of(peak).clock.set(DRAW)
+    drawn = peak.get("/book/registry/marriage").text
+    assert "已于 2027-04-12 10:00 开奖" in drawn and f'href="/ballot/{BALLOT}/result"' in drawn
     hall_of(peak).clock.set(dt.datetime(2027, 5, 21, 9, 0, tzinfo=DRAW.tzinfo))
     assert f"/ballot/{BALLOT}" not in peak.get("/book/registry/marriage").text  # the day is past

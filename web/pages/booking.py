@@ -25,6 +25,7 @@ from core.days import dates
 from core.days.hours import is_open, local_day
 from core.errors import HallError
 from core.matters.catalogue import licence_documents
+from core.peak import ballot
 from core.peak import staff as peak_staff
 from core.registry import appointments as ap
 from core.registry import overrides
@@ -237,10 +238,7 @@ async def book_service(request: Request) -> Response:
     ceremony_services = frozenset(d.service for d in config.peak.days if d.site == site.id and d.ceremonies)
     data = {"site": _site_data(site), "service": _service_data(service, ceremony_services), "days": days}
     elicence = {m.name: licence_documents(config, service.id, m.name) for m in service.guide}
-    today = local_day(hall_of(request).clock.now()).isoformat()
-    ballots = [
-        d for d in config.peak.days if d.ballot and d.site == site.id and d.service == service.id and d.date >= today
-    ]
+    ballots = ballot.ahead(config, site.id, service.id, hall_of(request).clock.now())  # the page names them
     ctx = {"site": site, "service": service, "data": data, "elicence": elicence, "booking_phone": BOOKING_PHONE,
            "ballots": ballots}  # fmt: skip
     return render(request, "book_service.html", ctx, js=BOOKING_JS)
