@@ -7,12 +7,13 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from kiosk.sim.idcard import SimIdModule
 from kiosk.sim.printer import SimPrinter
-from tests.live import ROOT
+from tests.live import ROOT, LiveServer
 
 
 class KioskRig:
@@ -61,6 +62,19 @@ class KioskRig:
 
         ws_base = self.base.replace("http://", "ws://")
         return connect(f"{ws_base}/ws/kiosks/{self.kiosk}/page?token={self.token}", open_timeout=10)
+
+
+def rigged_server(tmp: Path, clock: str, kiosk: str) -> Iterator[tuple[LiveServer, str, KioskRig]]:
+    """For a module's fixture: a live server at ``clock``, ``kiosk``'s device token and its rig,
+    stopped after."""
+    live = LiveServer(tmp, clock)
+    token = live.cli("device", "token", kiosk).split()[-1]
+    with live:
+        rig = KioskRig(tmp, live.base, kiosk, token).start()
+        try:
+            yield live, token, rig
+        finally:
+            rig.stop()
 
 
 def wait_for(ws: Any, test: Any, timeout: float = 10.0) -> dict[str, Any]:

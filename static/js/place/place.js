@@ -244,15 +244,30 @@ function showResult(ticket) {
   resultTimer = setTimeout(startOver, shell.seconds(timing.result_seconds) * 1000);
 }
 
+// A print result may come before the ticket's HTTP answer (a printer that fails at once): kept a while.
+const earlyPrints = new Map();
+let printTimer = null;
+
 function printStatus(print) {
   const line = $("#r-print");
+  clearTimeout(printTimer);
   remote.job = print && print.status === "sent" ? print.job : null;
   line.hidden = !print;
   line.textContent = !print ? "" : (remote.job === null ? t("print_failed") : t("printing"));
+  if (remote.job === null) return;
+  const job = remote.job; // no answer in time (the server gives up first, and says so): not printed
+  printTimer = setTimeout(() => onPrint({ job, status: "failed" }), timing.print_wait_ms);
+  if (earlyPrints.has(job)) onPrint(earlyPrints.get(job));
 }
 
 function onPrint(msg) {
-  if (remote.job === null || msg.job !== remote.job) return;
+  if (msg.job === null || msg.job === undefined) return;
+  if (msg.job !== remote.job) {
+    earlyPrints.set(msg.job, msg);
+    if (earlyPrints.size > 8) earlyPrints.delete(earlyPrints.keys().next().value);
+    return;
+  }
+  clearTimeout(printTimer);
   $("#r-print").textContent = msg.status === "printed" ? "" : t("print_failed");
   $("#r-print").hidden = msg.status === "printed";
   remote.job = null;

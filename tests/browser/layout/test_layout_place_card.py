@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import CLOCK
 from tests.browser.layout.check import Layout
-from tests.kiosk_rig import KioskRig
+from tests.kiosk_rig import KioskRig, rigged_server
 from tests.live import LiveServer
 from tests.registry.test_registry_rules import id_for
 
@@ -40,15 +39,7 @@ COUPLES = {
 
 @pytest.fixture(scope="module")
 def place(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str, KioskRig]]:
-    tmp: Path = tmp_path_factory.mktemp("place-card")
-    live = LiveServer(tmp, CLOCK)
-    token = live.cli("device", "token", PLACE).split()[-1]
-    with live:
-        rig = KioskRig(tmp, live.base, PLACE, token).start()
-        try:
-            yield live, token, rig
-        finally:
-            rig.stop()
+    yield from rigged_server(tmp_path_factory.mktemp("place-card"), CLOCK, PLACE)
 
 
 def lay(page: Page, rig: KioskRig, person: dict[str, str], party: int) -> None:
