@@ -84,12 +84,7 @@ def items_for(cfg: _Config, service: str) -> list[Item]:
 def public(item: Item) -> dict[str, Any]:
     """An item as pages and the API show it (documents with their e-licence marks)."""
     return {
-        "id": item.id,
-        "name": item.name,
-        "name_en": item.name_en,
-        "service": item.service,
-        "days": item.days,
-        "processed": item.processed,
+        **{key: getattr(item, key) for key in ("id", "name", "name_en", "service", "days", "processed")},
         "documents": [
             {"index": i, "name": d.name, "name_en": d.name_en or d.name, "elicence": d.elicence, "optional": d.optional}
             for i, d in enumerate(item.documents)

@@ -27,17 +27,10 @@ LIVE_LIMIT = 20
 
 def view(h: HelpRow) -> dict[str, Any]:
     """A request as staff see it (hall page, counters, the API)."""
-    return {
-        "id": h.id,
-        "kiosk": h.kiosk,
-        "kiosk_name": h.kiosk_name,
-        "status": h.status,
-        "opened_at": iso(h.opened_ts),
-        "claimed_by": h.claimed_by,
-        "claimed_at": iso(h.claimed_ts),
-        "closed_by": h.closed_by,
-        "closed_at": iso(h.closed_ts),
-    }
+    fields = ("id", "kiosk", "kiosk_name", "status", "claimed_by", "closed_by")
+    out: dict[str, Any] = {key: getattr(h, key) for key in fields}
+    out.update(opened_at=iso(h.opened_ts), claimed_at=iso(h.claimed_ts), closed_at=iso(h.closed_ts))
+    return out
 
 
 def _public(h: HelpRow) -> dict[str, Any]:

@@ -62,25 +62,18 @@ def of_site(c: Conn, site: str, statuses: Iterable[str], due_before: str | None 
     )
 
 
+def _matters(c: Conn, where: str, params: Iterable[Any]) -> list[Any]:
+    return list(c.execute(f"SELECT {COLUMNS} FROM matters WHERE {where}", tuple(params)))
+
+
 def of_ticket(c: Conn, ticket: str) -> list[Any]:
     """Matters accepted in a visit, or delivered at it."""
-    return list(
-        c.execute(
-            f"SELECT {COLUMNS} FROM matters WHERE ticket = ? OR collect_ticket = ? ORDER BY accepted_ts, code",
-            (ticket, ticket),
-        )
-    )
+    return _matters(c, "ticket = ? OR collect_ticket = ? ORDER BY accepted_ts, code", (ticket, ticket))
 
 
 def ready_for(c: Conn, site: str, id_hash: str) -> list[Any]:
     """Ready matters of an identity to be collected at ``site`` (a 出证领证 ticket taken with the ID)."""
-    return list(
-        c.execute(
-            f"SELECT {COLUMNS} FROM matters WHERE id_hash = ? AND processing_site = ? AND status = 'ready' "
-            "ORDER BY ready_ts",
-            (id_hash, site),
-        )
-    )
+    return _matters(c, "id_hash = ? AND processing_site = ? AND status = 'ready' ORDER BY ready_ts", (id_hash, site))
 
 
 def ticket_identity(c: Conn, ticket: str) -> tuple[str | None, str | None]:
@@ -90,23 +83,13 @@ def ticket_identity(c: Conn, ticket: str) -> tuple[str | None, str | None]:
 
 def overdue_unalerted(c: Conn, today: str) -> list[Any]:
     marks = ", ".join("?" * len(OPEN))
-    return list(
-        c.execute(
-            f"SELECT {COLUMNS} FROM matters WHERE status IN ({marks}) AND due_day < ? AND overdue_alerted = 0",
-            (*OPEN, today),
-        )
-    )
+    return _matters(c, f"status IN ({marks}) AND due_day < ? AND overdue_alerted = 0", (*OPEN, today))
 
 
 def finished_between(c: Conn, site: str, from_ts: float, to_ts: float) -> list[Any]:
     """Matters of a site (either part) made ready in ``[from_ts, to_ts)``: the on-time figures."""
-    return list(
-        c.execute(
-            f"SELECT {COLUMNS} FROM matters WHERE (processing_site = ? OR accepted_site = ?) "
-            "AND ready_ts >= ? AND ready_ts < ? ORDER BY ready_ts",
-            (site, site, from_ts, to_ts),
-        )
-    )
+    where = "(processing_site = ? OR accepted_site = ?) AND ready_ts >= ? AND ready_ts < ? ORDER BY ready_ts"
+    return _matters(c, where, (site, site, from_ts, to_ts))
 
 
 def purge_before(c: Conn, before_ts: float) -> int:
@@ -140,36 +123,27 @@ def insert_rating(c: Conn, row: dict[str, Any]) -> int:
     return int(found[0])
 
 
-def ratings_of(c: Conn, code: str) -> list[Any]:
+def _ratings(c: Conn, where: str, params: Iterable[Any]) -> list[Any]:
     return list(
-        c.execute(
-            f"SELECT {RATING_COLUMNS} FROM matter_ratings r JOIN matters m ON m.code = r.matter "
-            "WHERE r.matter = ? ORDER BY r.id",
-            (code,),
-        )
-    )
+        c.execute(f"SELECT {RATING_COLUMNS} FROM matter_ratings r JOIN matters m ON m.code = r.matter WHERE {where}",
+                  tuple(params))
+    )  # fmt: skip
+
+
+def ratings_of(c: Conn, code: str) -> list[Any]:
+    return _ratings(c, "r.matter = ? ORDER BY r.id", (code,))
 
 
 def ratings_between(c: Conn, site: str, from_ts: float, to_ts: float) -> list[Any]:
-    return list(
-        c.execute(
-            f"SELECT {RATING_COLUMNS} FROM matter_ratings r JOIN matters m ON m.code = r.matter "
-            "WHERE (m.processing_site = ? OR m.accepted_site = ?) AND r.at_ts >= ? AND r.at_ts < ? ORDER BY r.at_ts",
-            (site, site, from_ts, to_ts),
-        )
-    )
+    where = "(m.processing_site = ? OR m.accepted_site = ?) AND r.at_ts >= ? AND r.at_ts < ? ORDER BY r.at_ts"
+    return _ratings(c, where, (site, site, from_ts, to_ts))
 
 
 def followups_open(c: Conn, site: str) -> list[Any]:
     """Bad ratings of a site's matters whose follow-up is not recorded, by deadline."""
-    return list(
-        c.execute(
-            f"SELECT {RATING_COLUMNS} FROM matter_ratings r JOIN matters m ON m.code = r.matter "
-            "WHERE (m.processing_site = ? OR m.accepted_site = ?) AND r.followup_due IS NOT NULL "
-            "AND r.followup_ts IS NULL ORDER BY r.followup_due, r.id",
-            (site, site),
-        )
-    )
+    where = ("(m.processing_site = ? OR m.accepted_site = ?) AND r.followup_due IS NOT NULL "
+             "AND r.followup_ts IS NULL ORDER BY r.followup_due, r.id")  # fmt: skip
+    return _ratings(c, where, (site, site))
 
 
 def rating(c: Conn, rating_id: int) -> Any:

@@ -39,16 +39,9 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def figures(acc: Acc) -> dict[str, Any]:
+    counts = ("issued", "called", "served", "no_show", "cancelled", "expired", "requeued", "transfers", "recalls")
     return {
-        "issued": acc.issued,
-        "called": acc.called,
-        "served": acc.served,
-        "no_show": acc.no_show,
-        "cancelled": acc.cancelled,
-        "expired": acc.expired,
-        "requeued": acc.requeued,
-        "transfers": acc.transfers,
-        "recalls": acc.recalls,
+        **{key: getattr(acc, key) for key in counts},
         "wait_count": len(acc.waits),
         "wait_avg": _minutes(_mean(acc.waits)),
         "wait_p90": _minutes(percentile(acc.waits, 90)),

@@ -186,10 +186,11 @@ async def rate(request: Request) -> Response:
     """
     summary: The resident rates a delivered matter (一事一评), once, with the code and the last 4
     responses:
-      201: {description: the rating}
-      404: {description: matter_not_found}
-      409: {description: not_evaluable, already_evaluated}
+      201: {description: "the rating: {code, grade, label}"}
+      404: {description: matter_not_found (a wrong code or last 4 answer the same)}
+      409: {description: "not_evaluable (not delivered, or more than 30 days ago), already_evaluated"}
       422: {description: invalid_input (grades 1-2 need a reason)}
+      429: {description: "code_locked: the matter code, after five wrong last 4 in an hour"}
     """
     req = await body.decode(request, MatterRating)
     h, code = hall_of(request), request.path_params["id"]
