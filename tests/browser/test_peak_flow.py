@@ -221,6 +221,21 @@ def test_the_registry_follows_its_ballot_and_a_supervisor_draws_it(browser: Brow
         expect(page.locator("#ballot-desk h2")).to_contain_text("Draw held")
         layout(page, "registry ballot drawn en", min_font=13, scrolls=True)
         layout.assert_clean()
+        # a winner confirms on the phone
+        phone = browser.new_page(viewport=PHONE)
+        phone.goto(f"{live.base}/ballot/520-2027")
+        phone.locator("#look-code").fill(codes[0])
+        phone.locator("#look-verify").fill(couple(1)[0].phone)
+        phone.locator("#look-form button").click()
+        expect(phone.locator("#confirm")).to_be_visible()
+        on_phone = Layout("phone")
+        on_phone(phone, "ballot won, to confirm", min_font=14, scrolls=True)
+        phone.locator("#confirm").click()
+        expect(phone.locator("#entry-status")).to_contain_text(re.compile(r"名额已确认，预约码为 [A-Z2-9]{8}"))
+        on_phone(phone, "ballot place confirmed", min_font=14, scrolls=True)
+        on_phone.assert_clean()
+        order = live.call("GET", "/api/v1/ballots/520-2027")[1]["result"]["order"]
+        assert {e["code"]: e["status"] for e in order}[codes[0]] == "confirmed"
         status, published = live.call("GET", "/api/v1/ballots/520-2027")
         assert status == 200
         (tmp_path / "result.json").write_text(json.dumps(published), encoding="utf-8")
