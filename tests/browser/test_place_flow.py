@@ -13,12 +13,13 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from printers.decode import decode
-from tests.browser.conftest import CLOCK
+from tests.browser.conftest import CLOCK, PASSWORD
 from tests.kiosk_rig import KioskRig
 from tests.live import LiveServer
 from tests.registry.test_registry_rules import id_for
 
 PLACE = "tonghe-k1"
+CENTER, COUNTER = "youyi-k1", "youyi-1"
 CARD = {"name": "陈桂兰", "sex": "2", "nation": "01", "birth_date": "1955-05-05", "address": "上海市宝山区通河路1号",
         "id_number": id_for("19550505", "022"), "issuer": "上海市公安局宝山分局", "valid_from": "2016-05-01",
         "valid_to": "长期"}  # fmt: skip
@@ -29,6 +30,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer,
     tmp = tmp_path_factory.mktemp("place-flow")
     server = LiveServer(tmp, CLOCK)
     token = server.cli("device", "token", PLACE).split()[-1]
+    server.cli("user", "add", "clerk-y", "--role", "clerk", "--site", "youyi", stdin=PASSWORD + "\n")
     server.start()
     try:
         yield server, token, tmp
@@ -40,6 +42,7 @@ def test_a_card_at_a_place_kiosk_takes_a_remote_number_with_its_slip(
     browser: Browser, live: tuple[LiveServer, str, Path]
 ) -> None:
     server, token, tmp = live
+    center_token = server.cli("device", "token", CENTER).split()[-1]
     rig = KioskRig(tmp, server.base, PLACE, token).start()
     context = browser.new_context(viewport={"width": 1080, "height": 1920})
     try:
@@ -74,15 +77,28 @@ def test_a_card_at_a_place_kiosk_takes_a_remote_number_with_its_slip(
         assert slip.line(number.inner_text()).width == 4 and slip.qr_codes and slip.cuts == 1
         track = page.locator("#r-qr").get_attribute("src") or ""
 
-        # at 友谊路: the same person checks in (typed ID number at the site's kiosk), and it waits
-        youyi_kiosk = server.cli("device", "token", "youyi-k1").split()[-1]
-        status, ticket = server.call("POST", "/api/v1/sites/youyi/check-in", {"id_number": CARD["id_number"]},
-                                     token=youyi_kiosk)  # fmt: skip
-        assert status in (200, 201), ticket
-        assert ticket["number"] == number.inner_text() and ticket["status"] == "waiting"
+        # at 友谊路: the phone follows it; the same card checks it in at the center's kiosk; a clerk calls it
         phone = context.new_page()
         phone.goto(re.sub(r"^/qr\.svg\?data=", "", track).replace("%3A", ":").replace("%2F", "/"))
         expect(phone.locator("#t-number")).to_have_text(number.inner_text())
+        expect(phone.locator("body")).to_contain_text("10:30")  # check in by
+        center = KioskRig(tmp, server.base, CENTER, center_token).start()
+        try:
+            kiosk = context.new_page()
+            kiosk.goto(f"{server.base}/kiosk/{CENTER}#token={center_token}")
+            expect(kiosk.locator("body")).to_have_attribute("data-agent", "online", timeout=10000)
+            center.module.place(CARD)  # 友谊路 takes no bookings: the card, then the same service
+            expect(kiosk.locator("#card-banner")).to_contain_text("陈**", timeout=10000)
+            kiosk.locator('#services [data-service="general"]').click()
+            kiosk.locator("#take").click()
+            expect(kiosk.locator("#r-number")).to_have_text(number.inner_text(), timeout=10000)  # checked in
+        finally:
+            center.stop()
+        clerk = server.ok("POST", "/api/v1/auth/token", {"username": "clerk-y", "password": PASSWORD})["token"]
+        server.ok("POST", f"/api/v1/counters/{COUNTER}/open", {}, clerk)
+        called = server.ok("POST", f"/api/v1/counters/{COUNTER}/call-next", {}, clerk)
+        assert called["ticket"]["number"] == number.inner_text()
+        expect(phone.locator("#t-call")).to_be_visible(timeout=10000)  # the phone page, live
     finally:
         context.close()
         rig.stop()
