@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import booking, callnext, connattack, day, district, fanout, tickets
+from bench import booking, callnext, connattack, day, district, fanout, screen, tickets
 from bench.common import Table, emit, holds, uptime
 
 ALL = {
@@ -23,6 +23,7 @@ ALL = {
     "callnext": callnext,
     "booking": booking,
     "fanout": fanout,
+    "screen": screen,
     "day": day,
     "connattack": connattack,
     "district": district,
