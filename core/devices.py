@@ -249,6 +249,15 @@ class NoResolver:
         return None
 
 
+TRACK_LINK = re.compile(r"/t/([A-Za-z0-9_-]{8,64})$")  # a ticket's phone link, in its QR (a remote ticket's)
+
+
+def scanned_ticket(payload: str) -> str | None:
+    """The ticket id in a scanned phone link (``.../t/<id>``: a remote ticket checks in with it), or None."""
+    m = TRACK_LINK.search(payload.strip())
+    return m.group(1) if m else None
+
+
 def scan_kind(payload: str) -> str:
     """``booking`` for a booking code (as typed or from the booking QR), else ``code``."""
     return "booking" if BOOKING_CODE.match(payload.strip().upper()) else "code"

@@ -143,8 +143,8 @@ class IdentityError(msgspec.Struct, tag_field="type", tag="identity_error"):
 
 
 class Scanned(msgspec.Struct, tag_field="type", tag="scan"):
-    kind: Literal["booking", "unknown"]
-    data: str | None  # the booking code
+    kind: Literal["booking", "ticket", "unknown"]
+    data: str | None  # the booking code, or a remote ticket's id (its QR's phone link)
 
 
 class Printed(msgspec.Struct, tag_field="type", tag="print"):

@@ -107,3 +107,19 @@ def test_check_in_by_typed_id_and_by_card(client: TestClient, hall: Hall) -> Non
     assert both.status_code == 422
     unknown = client.post("/api/v1/sites/youyi/check-in", json={"ticket": "nope"}, headers=kiosk)
     assert unknown.status_code == 404
+
+
+def test_the_tickets_qr_scanned_at_a_center_without_bookings(client: TestClient, hall: Hall) -> None:
+    """友谊路 takes no bookings, so its kiosk has no check-in screen: the remote ticket's QR (its phone
+    link) scanned there reaches the page as a ticket to check in, and checks it in."""
+    token = hall.device("youyi-k1")
+    mine = take(client).json()
+    with agent(client, token) as a, page(client, token) as p:
+        a.send_text(json.dumps(HEALTHY))
+        until(p, "agent")
+        a.send_text(json.dumps({"type": "scan", "data": mine["track_url"] + "\r"}))
+        scanned = until(p, "scan")
+    assert scanned == {"type": "scan", "kind": "ticket", "data": mine["id"]}
+    r = client.post("/api/v1/sites/youyi/check-in", json={"ticket": scanned["data"]},
+                    headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+    assert r.status_code == 201 and r.json()["status"] == "waiting" and r.json()["number"] == mine["number"]

@@ -188,6 +188,10 @@ async def on_scan(reg: KioskLinks, kiosk_id: str, data: str, now: Any) -> None:
     if devices.scan_kind(data) == "booking":
         reg.to_pages(kiosk_id, wire.Scanned(kind="booking", data=data.upper()))
         return
+    ticket = devices.scanned_ticket(data)
+    if ticket is not None:  # a remote ticket's QR, from the phone page or the slip: the page checks it in
+        reg.to_pages(kiosk_id, wire.Scanned(kind="ticket", data=ticket))
+        return
     number = await asyncio.to_thread(reg.resolver.resolve, data)  # 随申码: the city's service, if configured
     if number is None:
         reg.to_pages(kiosk_id, wire.Scanned(kind="unknown", data=None))

@@ -142,9 +142,22 @@ function onIdentity(msg) {
 }
 
 function onScan(msg) {
+  if (msg.kind === "ticket") { checkInRemote(msg.data); return; } // at any center, bookings or not
   if (msg.kind !== "booking") { shell.message(ds("scan_unknown")); return; }
   if (!CHECKIN) return; // open or not: check-in itself says when a booking's window opens
   ci.scanned(msg.data);
+}
+
+/** A remote ticket's QR (docs/district.md): checked in, it waits in the place it held from issue. */
+async function checkInRemote(ticket) {
+  if (shell.screen === "result") startOver();
+  try {
+    const res = await send("check-in", { ticket });
+    result.show(res);
+    shell.message(t("ci_remote_in", { number: res.number }), "info");
+  } catch (e) {
+    shell.message(e.message);
+  }
 }
 
 function onAgent(msg) {
