@@ -343,13 +343,17 @@ async def admin_appointments(request: Request) -> Response:
     return render(request, "appointments.html", ctx, js={**BOOKING_JS, **APPOINTMENTS_JS})
 
 
+# each route is named after its handler (templates' url_for), but /book, the site's front page
+PAGES = {
+    "/book/manage": book_manage,
+    "/book/now": book_now,
+    "/book/{site}": book_site,
+    "/book/{site}/{service}": book_service,
+    "/book/{site}/{service}/days.json": book_days,
+    "/qr/booking.svg": qr_booking,
+    "/admin/appointments": admin_appointments,
+}
 routes: list[BaseRoute] = [
     Route("/book", book_home, name="book"),
-    Route("/book/manage", book_manage, name="book_manage"),
-    Route("/book/now", book_now, name="book_now"),
-    Route("/book/{site}", book_site, name="book_site"),
-    Route("/book/{site}/{service}", book_service, name="book_service"),
-    Route("/book/{site}/{service}/days.json", book_days, name="book_days"),
-    Route("/qr/booking.svg", qr_booking, name="qr_booking"),
-    Route("/admin/appointments", admin_appointments, name="admin_appointments"),
+    *(Route(path, page, name=page.__name__) for path, page in PAGES.items()),
 ]
