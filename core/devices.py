@@ -25,7 +25,7 @@ from core.store.db import Reader, Tx
 
 ONLINE_SECONDS = 30.0
 PAPER = ("ok", "near_end", "out", "unknown")
-JOB_KINDS = ("ticket", "guide", "appointment")
+JOB_KINDS = ("ticket", "guide", "appointment", "matter")  # matter: a 受理回执 (docs/matters.md)
 # job failures that say the printer itself is at fault (the next heartbeat tells its real state)
 PRINTER_FAULTS = ("offline", "unreachable", "paper_out", "cover_open", "cutter_error", "interrupted", "no_ack")
 BOOKING_CODE = re.compile(f"^[{CODE_ALPHABET}]{{8}}$")

@@ -11,7 +11,7 @@ import datetime as dt
 import unicodedata
 
 from printers.ops import Cut, Feed, Op, Qr, Text
-from printers.slips import AppointmentSlip, GuideSlip, Slip, TicketSlip
+from printers.slips import AppointmentSlip, GuideSlip, MatterSlip, Slip, TicketSlip
 
 PRIORITY = {
     "elderly": "绿色通道：老年人",
@@ -138,6 +138,35 @@ def appointment(slip: AppointmentSlip, columns: int = 48) -> list[Op]:
     return ops
 
 
+def matter(slip: MatterSlip, columns: int = 48) -> list[Op]:
+    """The acceptance receipt (受理回执): the 办件编号 large and as the follow page's QR, the due day."""
+    ops: list[Op] = [
+        *_header(slip, columns, "受理回执 Acceptance receipt"),
+        *(Text(line, width=2, height=2, align="center") for line in wrap(slip.item_name, columns // 2)),
+        *(_lines(slip.item_name_en, columns) if slip.item_name_en else []),
+        Feed(1),
+        Text("办件编号 Matter number", align="center"),
+        Text(slip.code, width=2, height=2, align="center", bold=True),
+        Text("-" * columns),
+        Text(f"申请人：{slip.id_masked}"),
+        Text(f"状态：{slip.status_label}"),
+    ]
+    days = f"（{slip.days} 个工作日）" if slip.days is not None else ""
+    ops += _lines(f"应办结日期：{slip.due or '补齐材料后起算'}{days}", columns, bold=True)
+    ops += _lines(f"办理中心：{slip.processing_name}", columns)
+    if slip.licence:
+        ops += _lines("电子证照免交：" + "、".join(slip.licence), columns)
+    if slip.missing:
+        ops.append(Text("请补齐以下材料："))
+        for i, doc in enumerate(slip.missing, 1):
+            ops += [Text(line) for line in wrap(f"{i}. {doc}", columns, indent="   ")]
+    if slip.follow_url:
+        ops += [Qr(slip.follow_url, size=6), *_lines("扫码或打开以下网址，输入身份证后4位查询进度：", columns)]
+        ops += [Text(line) for line in wrap(slip.follow_url, columns)]
+    ops += [Text("-" * columns), Text(f"打印时间：{local_time(slip.printed_at)}"), Cut()]
+    return ops
+
+
 def layout(slip: Slip, columns: int = 48) -> list[Op]:
     if isinstance(slip, TicketSlip):
         return ticket(slip, columns)
@@ -145,4 +174,6 @@ def layout(slip: Slip, columns: int = 48) -> list[Op]:
         return guide(slip, columns)
     if isinstance(slip, AppointmentSlip):
         return appointment(slip, columns)
+    if isinstance(slip, MatterSlip):
+        return matter(slip, columns)
     raise TypeError(f"no layout for {type(slip).__name__}")

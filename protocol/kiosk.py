@@ -35,7 +35,7 @@ NO_TOKEN = 4401  # no or unknown device token
 WRONG_DEVICE = 4403  # a token of another device
 REPLACED = 4409  # a newer connection of the same kiosk's agent took over
 
-PrintKind = Literal["ticket", "guide", "appointment"]
+PrintKind = Literal["ticket", "guide", "appointment", "matter"]
 
 
 # -- server -> agent --------------------------------------------------------------------------

@@ -139,3 +139,15 @@ def at_counter(r: Reader, site_id: str, ticket_id: str) -> dict[str, Any]:
     id_hash, _ = sql.ticket_identity(r, ticket_id)
     ready = [summary(r, m) for m in sql.ready_for(r, site_id, id_hash)] if id_hash else []
     return {"matters": of_visit(r, ticket_id), "to_collect": ready}
+
+
+def receipt_slip(m: dict[str, Any], now: dt.datetime, follow_url: str, site_name: str) -> dict[str, Any]:
+    """A matter's acceptance receipt (受理回执) as a kiosk printer's job (printers/slips.py ``MatterSlip``),
+    from its staff view: the masked ID only, no note, clerk or phone."""
+    return {
+        "site_name": site_name, "printed_at": now.isoformat(timespec="seconds"),
+        "code": m["code"], "item_name": m["item_name"], "item_name_en": m["item_name_en"],
+        "status_label": m["status_label"], "id_masked": m["id_masked"] or "", "due": m["due"], "days": m["days"],
+        "processing_name": m["processing"]["name"], "follow_url": follow_url,
+        "licence": [d["name"] for d in m["licence"]], "missing": [d["name"] for d in m["missing"]],
+    }  # fmt: skip

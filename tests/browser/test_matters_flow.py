@@ -7,6 +7,7 @@ it. Each screen is laid out at its device's viewport (tests/browser/layout/check
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,6 +80,8 @@ def test_a_matter_from_one_center_to_the_other(browser: Browser, hall: Hall) -> 
     code = receipt.locator(".receipt-code").inner_text()
     expect(receipt.locator(".receipt")).to_contain_text("2026-06-03")  # 15 working days
     phone(receipt, "matter-receipt", min_font=FONT, scrolls=True)
+    receipt.locator("#kiosk-print button").click()  # the kiosk's ESC/POS printer: no agent runs here
+    expect(receipt.locator("#kiosk-print-status")).to_contain_text("打印机暂不可用")
     expect(page.locator("#matters-list")).to_contain_text(code)
     counter(page, "matter-accepted", min_font=FONT)
     page.goto(f"{hall.base}/matters?site=youyi")
@@ -131,7 +134,7 @@ def test_a_matter_from_one_center_to_the_other(browser: Browser, hall: Hall) -> 
     expect(sup.locator("#matter-stats #stats-total")).to_have_text("1/1 (100%)")
     with sup.expect_download() as got:
         sup.locator("#matter-stats #stats-csv").click()
-    rows = open(got.value.path(), encoding="utf-8-sig").read().splitlines()
+    rows = Path(got.value.path()).read_text(encoding="utf-8-sig").splitlines()
     assert rows[0].startswith("item,") and rows[1].startswith("residence-permit,"), rows
     desk(sup, "matter-stats", min_font=FONT, scrolls=True, ignore=".u-wrap")  # uPlot's pointer layer over its canvas
     for check in (counter, desk, phone):

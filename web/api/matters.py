@@ -65,6 +65,10 @@ class FollowupBody(body.Body):
     result: str
 
 
+class PrintBody(body.Body):
+    kiosk: str
+
+
 def _may(who: Principal) -> lifecycle.May:
     return lambda site: can_see(who, site)
 
@@ -259,6 +263,30 @@ async def site_stats(request: Request) -> Response:
     return Response(buf.getvalue().encode("utf-8"), media_type="text/csv; charset=utf-8", headers=headers)
 
 
+async def print_receipt(request: Request) -> Response:
+    """
+    summary: Print a matter's receipt (受理回执) on the ESC/POS printer of a kiosk of the caller's center
+    responses:
+      202: {description: "{job, status: sent}; the agent acknowledges on the kiosk's page channel"}
+      404: {description: matter_not_found}
+      409: {description: "printer_unavailable (reason: agent_offline, printer_offline, paper_out, no_printer)"}
+      422: {description: "invalid_input (kiosk: not a kiosk of a center the caller acts for)"}
+    """
+    who = await require(request, *STAFF)
+    req = await body.decode(request, PrintBody)
+    h = hall_of(request)
+    found = h.config.device(req.kiosk)
+    if found is None or found[1] != "kiosk" or not can_see(who, found[0].id):
+        raise InvalidInput("不是本中心的自助机 / not a kiosk of your center", field="kiosk")
+    m = await h.store.read(views.staff_view, request.path_params["id"], _may(who))
+    slip = views.receipt_slip(m, h.clock.now(), f"{h.public_url}/m/{m['code']}", m["accepted"]["name"])
+    result = await h.kiosks.send_job(req.kiosk, "matter", slip)
+    if result["status"] == "sent":
+        return JSONResponse(result, status_code=202)
+    message = "该自助机的打印机暂不可用 / that kiosk's printer is not available"
+    raise ApiError(409, "printer_unavailable", message, reason=result["reason"])
+
+
 async def followup(request: Request) -> Response:
     """
     summary: Record what was done about a bad matter rating
@@ -283,6 +311,7 @@ routes = [
     Route("/matters/{id}", show),
     Route("/matters/{id}/evaluation", rate, methods=["POST"]),
     Route("/matters/ratings/{rating}/followup", followup, methods=["POST"]),
+    Route("/matters/{id}/print", print_receipt, methods=["POST"]),
     Route("/matters/{id}/{action}", step, methods=["POST"]),
     Route("/sites/{site}/matters", of_site),
     Route("/sites/{site}/matters/board", site_board),

@@ -52,6 +52,9 @@ COUNTER_JS = {  # the counter page's matters card (js/staff/matters.js)
     "matter_none": N_("None"),
     "matter_due": N_("Due %(day)s"),
 }
+RECEIPT_JS = {
+    "sent": N_("Sent to the kiosk's printer."),
+}
 FOLLOW_JS = {
     "wrong": N_("The code or the last 4 digits are not right."),
     "due": N_("Due %(day)s"),
@@ -96,8 +99,11 @@ async def receipt(request: Request) -> Response:
     buf = io.BytesIO()
     segno.make(url, error="m").save(buf, kind="svg", scale=4, border=2, xmldecl=False, svgns=True,
                                     title=None, dark="#111", light="#fff")  # fmt: skip
-    ctx = {"m": m, "url": url, "qr": buf.getvalue().decode()}
-    return render(request, "matters_receipt.html", ctx)
+    centers = {m["accepted_site"], m["processing_site"]}
+    kiosks = [{"id": d.id, "name": d.name or d.id, "name_en": d.name_en or d.name or d.id}
+              for s in hall.config.sites if s.id in centers and can_see(who, s.id) for d in s.kiosks]  # fmt: skip
+    ctx = {"m": m, "url": url, "qr": buf.getvalue().decode(), "kiosks": kiosks, "staff": who}
+    return render(request, "matters_receipt.html", ctx, js=RECEIPT_JS)
 
 
 async def follow(request: Request) -> Response:
