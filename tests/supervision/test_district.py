@@ -82,3 +82,11 @@ def test_the_district_moves_with_the_queue_within_one_second(client: TestClient,
     assert waiting() == before
     hall.take("general", kiosk)
     assert waiting() == before + 1
+
+
+def test_a_made_up_service_is_refused_not_kept(client: TestClient) -> None:
+    """Each query's answer is kept for a second (web/api/district.py): made-up service ids would each
+    be one more answer to compute and keep, so they are refused."""
+    r = client.get("/api/v1/district?near=youyi&service=nope")
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input"
+    assert client.get("/api/v1/district?near=youyi&service=general").status_code == 200

@@ -36,7 +36,7 @@ async def district_now(request: Request) -> Response:
     responses:
       200: {description: the district}
       404: {description: unknown_site (near)}
-      422: {description: invalid_input (wait)}
+      422: {description: "invalid_input (wait, or a service that does not exist)"}
     """
     q = request.query_params
     near = q.get("near") or None
@@ -44,7 +44,10 @@ async def district_now(request: Request) -> Response:
     if wait is not None and not (wait.isascii() and wait.isdigit() and int(wait) <= 24 * 60):
         raise InvalidInput("wait 须为分钟数 / wait must be a number of minutes", field="wait")
     hall = hall_of(request)
-    key = (id(hall), near, q.get("service") or None, wait)
+    service = q.get("service") or None
+    if service is not None and hall.config.service(service) is None:  # each made-up id would be an answer to keep
+        raise InvalidInput("没有这项业务 / unknown service", field="service")
+    key = (id(hall), near, service, wait)
     now = (int(hall.clock.now().timestamp()), hall.hub.published)  # a new second, or any event
     hit = _answers.get(key)
     if hit is None or hit[0] != now:
