@@ -141,6 +141,14 @@ def at_counter(r: Reader, site_id: str, ticket_id: str) -> dict[str, Any]:
     return {"matters": of_visit(r, ticket_id), "to_collect": ready}
 
 
+def collecting(r: Reader, site_id: str, ticket_id: str) -> list[dict[str, str]]:
+    """What a ticket's holder collects in this visit (a 出证领证 number taken with the ID): the items of
+    their ready matters at ``site_id``, names only (the ticket page's link may be shared: no code)."""
+    id_hash, _ = sql.ticket_identity(r, ticket_id)
+    found = [summary(r, m) for m in sql.ready_for(r, site_id, id_hash)] if id_hash else []
+    return [{"item_name": m["item_name"], "item_name_en": m["item_name_en"]} for m in found]
+
+
 def receipt_slip(m: dict[str, Any], now: dt.datetime, follow_url: str, site_name: str) -> dict[str, Any]:
     """A matter's acceptance receipt (受理回执) as a kiosk printer's job (printers/slips.py ``MatterSlip``),
     from its staff view: the masked ID only, no note, clerk or phone."""

@@ -71,6 +71,9 @@ def test_accepted_here_processed_at_home_followed_collected_and_rated(
     collect = serve(hall, "wusong-6", "certificate", "wusong", wk, id_number=RESIDENT)
     here = client.get("/api/v1/counters/wusong-6/matters", headers=collect).json()
     assert here["ticket"]["service"] == "certificate" and [x["code"] for x in here["to_collect"]] == [code]
+    page = client.get(f"/t/{here['ticket']['id']}").text  # the resident's ticket page names the matter too
+    collect_line = page[page.index('id="t-collect"') :].split("</p>")[0]
+    assert "居住证申领" in collect_line and code not in page and "107X" not in page
     assert client.post(f"/api/v1/matters/{code}/deliver", headers=collect).json()["status"] == "delivered"
     assert hall.act("wusong-6", "done", collect).status_code == 200
     ticket = here["ticket"]["id"]

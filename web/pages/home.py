@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from core.errors import NotFound
+from core.matters import views as matter_views
 from core.queue import views
 from core.store.db import Reader
 from web.deps import hall_of
@@ -107,7 +108,10 @@ TICKET_JS = {
 
 
 def _ticket(r: Reader, ticket_id: str, base: str) -> dict[str, Any] | None:
-    return views.holder_of(r, ticket_id, base)
+    view = views.holder_of(r, ticket_id, base)
+    if view is not None and view["status"] in ("remote", "waiting", "called", "serving"):
+        view["collect"] = matter_views.collecting(r, view["site"], ticket_id)  # a 出证领证 visit names its matter
+    return view
 
 
 async def ticket(request: Request) -> Response:
