@@ -87,7 +87,8 @@ def booking(servers: list[Server]) -> dict[str, Any]:
     bodies = _bodies(start, 0, RESIDENTS)
     per = max(2, len(servers))
     ports = [servers[i % len(servers)].port for i in range(per)]
-    proofs = [p for part in processes(solved, [(port, RESIDENTS // per) for port in ports]) for p in part]
+    each = -(-RESIDENTS // per)
+    proofs = [p for part in processes(solved, [(port, each) for port in ports]) for p in part][:RESIDENTS]
     t0 = start_at(4.0)
     parts = processes(rush, [(ports[i], bodies[i::per], proofs[i::per], t0) for i in range(per)])
     results = [r for p in parts for r in p["results"]]
