@@ -70,7 +70,21 @@ def checked(cfg: C) -> C:
         seen.add(item.id)
         if item.service not in services:
             raise ConfigError(f"$.matters[{i}].service: unknown service {item.service!r}")
+    for i, svc in enumerate(cfg.services):
+        for j, entry in enumerate(svc.guide):
+            _check_guide(cfg, svc.id, entry, f"$.services[{i}].guide[{j}]")
     return cfg
+
+
+def _check_guide(cfg: _Config, service: str, entry: Any, path: str) -> None:
+    """A guide entry names an item of its own service whose documents stand in the same order."""
+    if not entry.item:
+        return
+    item = item_of(cfg, entry.item)
+    if item is None or item.service != service:
+        raise ConfigError(f"{path}.item: no matter {entry.item!r} of the service {service!r} in [[matters]]")
+    if len(item.documents) != len(entry.documents):
+        raise ConfigError(f"{path}.documents: list the {len(item.documents)} documents of {entry.item!r}, in its order")
 
 
 def item_of(cfg: _Config, item_id: str) -> Item | None:
@@ -93,19 +107,50 @@ def public(item: Item) -> dict[str, Any]:
 
 
 MARK = "（可用电子证照免交）"  # what a guide adds to a document an electronic licence replaces (SPEC 6c)
+MARK_EN = " (e-licence accepted)"
+
+
+def guide_item(cfg: _Config, service: str, guide_name: str) -> tuple[Any, Item] | None:
+    """The guide entry ``guide_name`` of ``service`` and the catalogue item it names by id (``item``)."""
+    svc = next((s for s in cfg.services if s.id == service), None)
+    entry = next((g for g in svc.guide if g.name == guide_name), None) if svc is not None else None
+    item = item_of(cfg, entry.item) if entry is not None and entry.item else None
+    return None if item is None else (entry, item)
 
 
 def licence_documents(cfg: _Config, service: str, guide_name: str) -> set[str]:
-    """The documents (zh and en) of the guide matter ``guide_name`` that an electronic licence replaces:
-    those the catalogue item of the same service and name marks ``elicence``."""
-    out: set[str] = set()
-    for item in cfg.matters:
-        if item.service == service and item.name == guide_name:
-            out.update(n for d in item.documents if d.elicence for n in (d.name, d.name_en) if n)
-    return out
+    """The documents (zh and en) of the guide entry ``guide_name`` that an electronic licence replaces: those
+    at the places of its catalogue item's documents marked ``elicence`` (by the item's id, not by their words)."""
+    found = guide_item(cfg, service, guide_name)
+    if found is None:
+        return set()
+    entry, item = found
+    return {n for i in _licensed(item) for n in (entry.documents[i], *entry.documents_en[i : i + 1])}
+
+
+def _licensed(item: Item) -> list[int]:
+    return [i for i, d in enumerate(item.documents) if d.elicence]
 
 
 def marked(cfg: _Config, service: str, guide_name: str, documents: list[str]) -> list[str]:
     """A guide's documents with the e-licence mark where it applies (kiosk screens, printed guides)."""
-    replaced = licence_documents(cfg, service, guide_name)
-    return [d + MARK if d in replaced else d for d in documents]
+    found = guide_item(cfg, service, guide_name)
+    replaced = _licensed(found[1]) if found is not None else []
+    return [d + MARK if i in replaced else d for i, d in enumerate(documents)]
+
+
+def marked_en(cfg: _Config, service: str, guide_name: str) -> list[str]:
+    """The same documents in English, marked: the entry's ``documents_en``, else its catalogue item's
+    English names; empty when there is neither (the page then shows the Chinese list)."""
+    found = guide_item(cfg, service, guide_name)
+    if found is None:
+        return []
+    entry, item = found
+    names = entry.documents_en or [d.name_en or d.name for d in item.documents]
+    return [d + MARK_EN if item.documents[i].elicence else d for i, d in enumerate(names)]
+
+
+def guides(cfg: _Config, service: Any) -> list[dict[str, Any]]:
+    """A service's guide for a screen: each entry's documents in Chinese and English, marked."""
+    return [{"name": m.name, "name_en": m.name_en, "documents": marked(cfg, service.id, m.name, m.documents),
+             "documents_en": marked_en(cfg, service.id, m.name)} for m in service.guide]  # fmt: skip

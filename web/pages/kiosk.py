@@ -14,7 +14,7 @@ from starlette.routing import Route
 from core.config import Config, Device, Place, Site
 from core.days.clock import TZ
 from core.district import district
-from core.matters.catalogue import marked
+from core.matters.catalogue import guides
 from core.queue import views
 from core.registry.appointments import CODE_ALPHABET
 from web import i18n
@@ -74,8 +74,7 @@ def service_guides(config: Config, site: Site) -> dict[str, list[dict[str, Any]]
     for sid in site.services:
         service = config.service(sid)
         if service is not None:
-            out[sid] = [{"name": m.name, "name_en": m.name_en, "documents": marked(config, sid, m.name, m.documents)}
-                        for m in service.guide]  # fmt: skip
+            out[sid] = guides(config, service)
     return out
 
 
@@ -111,13 +110,7 @@ def _hours_today(place: Place, now: dt.datetime) -> str | None:
 
 def _all_guides(config: Config) -> dict[str, list[dict[str, Any]]]:
     """Every service's guide: a place kiosk serves the whole district."""
-    return {
-        s.id: [
-            {"name": m.name, "name_en": m.name_en, "documents": marked(config, s.id, m.name, m.documents)}
-            for m in s.guide
-        ]
-        for s in config.services
-    }
+    return {s.id: guides(config, s) for s in config.services}
 
 
 async def place_kiosk(request: Request, place: Place, device: Device) -> Response:

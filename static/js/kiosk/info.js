@@ -64,7 +64,8 @@ export function info(shell, hall, actions) {
     const matters = guides[view.guide] || [];
     const m = matters[view.matter];
     $("#guide-matter").textContent = m ? name(m) : "";
-    $("#guide-docs").replaceChildren(...(m ? m.documents : []).map((d) => el("li", { text: d })));
+    const docs = m ? (LANG === "en" && m.documents_en?.length ? m.documents_en : m.documents) : [];
+    $("#guide-docs").replaceChildren(...docs.map((d) => el("li", { text: d })));
     $("#guide-empty").hidden = Boolean(m);
     $("#guide-empty").textContent = m ? "" : t("guide_empty");
     const many = matters.length > 1;
