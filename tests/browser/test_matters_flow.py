@@ -139,3 +139,17 @@ def test_a_matter_from_one_center_to_the_other(browser: Browser, hall: Hall) -> 
     desk(sup, "matter-stats", min_font=FONT, scrolls=True, ignore=".u-wrap")  # uPlot's pointer layer over its canvas
     for check in (counter, desk, phone):
         check.assert_clean()
+
+
+def test_the_english_kiosk_guide_marks_what_an_e_licence_replaces(browser: Browser, hall: Hall) -> None:
+    kiosk = Layout("kiosk")
+    ctx = browser.new_context(viewport={"width": 1080, "height": 1920})
+    page = ctx.new_page()
+    page.goto(f"{hall.base}/kiosk/youyi-k1?lang=en#token={hall.kiosks['youyi']}")
+    page.locator("#guide-start").click()
+    docs = page.locator("#guide-docs li")
+    expect(docs.first).to_have_text("Resident ID card (original) (e-licence accepted)")  # 居住证申领, in English
+    expect(docs.nth(2)).to_have_text("Proof of employment or study")  # on paper: no mark
+    kiosk(page, "guide-elicence-en", min_font=FONT)
+    ctx.close()
+    kiosk.assert_clean()
