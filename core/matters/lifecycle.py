@@ -90,6 +90,9 @@ def _indexes(item: catalogue.Item, values: list[int], name: str) -> set[int]:
 
 
 def _missing(item: catalogue.Item, paper: set[int], licence: set[int]) -> list[int]:
+    if paper & licence:  # the receipt would say both "received" and "免于提交" for it
+        raise InvalidInput("一份材料只能是纸质或电子证照之一 / a document is on paper or by e-licence, not both",
+                           field="licence")  # fmt: skip
     for i in licence:
         if not item.documents[i].elicence:
             raise InvalidInput(f"“{item.documents[i].name}”没有电子证照 / no electronic licence", field="licence")

@@ -163,6 +163,13 @@ def test_refusals(client: TestClient, hall: Hall, kiosk: dict[str, str]) -> None
     assert [x["code"] for x in listed] == [ok["code"]]
 
 
+def test_a_document_is_on_paper_or_by_e_licence_not_both(client: TestClient, hall: Hall, kiosk: dict[str, str]) -> None:
+    clerk = serve(hall, "youyi-1", "general", "youyi", kiosk, id_number=RESIDENT)
+    both = accept(client, clerk, item="residence-permit", paper=[0, 1, 2, 3], licence=[0], home_site="wusong")
+    assert both.status_code == 422 and both.json()["error"]["field"] == "licence"
+    assert client.get("/api/v1/sites/youyi/matters", headers=clerk).json() == []
+
+
 def test_guessing_the_last_four_locks_the_code(client: TestClient, hall: Hall, kiosk: dict[str, str]) -> None:
     clerk = serve(hall, "youyi-1", "general", "youyi", kiosk, id_number=RESIDENT)
     code = accept(client, clerk, item="birth-registration", paper=[0, 1, 2]).json()["code"]

@@ -66,6 +66,9 @@ function docs(item) {
     if (d.elicence) {
       const lic = el("input", { type: "checkbox", name: "licence", value: d.index, id: `doc-l-${d.index}` });
       row.append(el("label", { for: `doc-l-${d.index}` }, lic, ` ${s("elicence")}`));
+      // on paper or by e-licence, not both (the server refuses both)
+      paper.addEventListener("change", () => { if (paper.checked) lic.checked = false; });
+      lic.addEventListener("change", () => { if (lic.checked) paper.checked = false; });
     }
     box.append(row);
   }
