@@ -60,12 +60,12 @@ class MatterSlip(Slip, kw_only=True, frozen=True):
     """The acceptance receipt of a matter (受理回执, docs/matters.md): the masked ID only."""
 
     code: str
+    due: str | None = None  # YYYY-MM-DD; none while returned for documents (补正)
+    days: int | None = None
     item_name: str
     item_name_en: str = ""
     status_label: str = ""
     id_masked: str = ""
-    due: str | None = None  # YYYY-MM-DD; none while returned for documents (补正)
-    days: int | None = None
     processing_name: str = ""
     licence: list[str] = []  # replaced by an electronic licence (免于提交)
     missing: list[str] = []  # to bring (补正)
