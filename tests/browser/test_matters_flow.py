@@ -111,13 +111,17 @@ def test_a_matter_from_one_center_to_the_other(browser: Browser, hall: Hall) -> 
     clerk = sign_in(browser.new_context(viewport={"width": 1366, "height": 768}), hall, "w-clerk")
     clerk.goto(f"{hall.base}/counter/wusong-6")
     expect(clerk.locator("body")).to_have_attribute("data-state", "open")
-    serve(clerk, hall.take("wusong", "certificate")["number"])
+    collect = hall.take("wusong", "certificate")
+    mobile.goto(f"{hall.base}/t/{collect['id']}")  # the resident's ticket page names the matter to collect
+    expect(mobile.locator("#t-collect")).to_contain_text("居住证申领")
+    phone(mobile, "matter-collect-ticket", min_font=FONT, scrolls=True)
+    serve(clerk, collect["number"])
     expect(clerk.locator("#matters-list li.ready")).to_contain_text(code)  # this 出证领证 visit is for the matter
     counter(clerk, "matter-to-collect", min_font=FONT)
     clerk.locator("#matters-list li.ready button").click()
     expect(clerk.locator("#matters-list")).to_contain_text("已领取")
 
-    mobile.reload()
+    mobile.goto(f"{hall.base}/m/{code}")
     mobile.locator("#verify").fill("107X")
     mobile.locator("#verify-form button").click()
     expect(mobile.locator("#rate")).to_be_visible()
