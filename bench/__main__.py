@@ -13,10 +13,11 @@ from __future__ import annotations
 import os
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from bench import booking, callnext, connattack, day, district, fanout, screen, tickets
-from bench.common import Table, emit, holds, uptime
+from bench.common import Row, Table, emit, holds, uptime
 
 ALL = {
     "tickets": tickets,
@@ -42,7 +43,11 @@ def main(argv: list[str]) -> int:
         t = time.monotonic()
         table.load.append(f"{name}: {uptime()}")
         print(f"== {name} ({uptime()}) ...", flush=True)
-        ALL[name].measure(table)
+        try:
+            ALL[name].measure(table)
+        except Exception as e:  # one benchmark that breaks must not lose the others' figures
+            traceback.print_exc()
+            table.add(Row(name, f"failed: {type(e).__name__}: {e}"[:200], "runs to the end", False))
         print(f"== {name}: {time.monotonic() - t:.0f} s", flush=True)
     print("\nother work on the machine skews every absolute figure (the load averages are below the table); "
           "the ratios compare figures of this run")  # fmt: skip

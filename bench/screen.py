@@ -88,7 +88,7 @@ def measure(table: Table) -> None:
             f"click to number painted p50 {ms(percentile(paint, 50))}, p99 {ms(percentile(paint, 99))} "
             f"({len(paint)} calls); to the voice: chime p50 {ms(percentile(chime, 50))}, "
             f"max {ms(max(chime, default=0))}, "
-            f"spoken call p50 {ms(percentile(spoken, 50))}, max {ms(max(spoken, default=0))} ({len(chime)} calls)",
+            f"spoken call p50 {ms(percentile(spoken, 50))}, max {ms(max(spoken, default=0))} ({len(spoken)} calls)",
             f"p99 < {TARGET_P99 * 1000:.0f} ms",
             len(paint) == CALLS and percentile(paint, 99) < TARGET_P99,
             f"other sockets dropped: {dropped}" if dropped else "",
@@ -133,7 +133,8 @@ def _calls(browser: Any, base: str, done: Any) -> tuple[list[float], tuple[list[
         finish()
         time.sleep(0.2)
     time.sleep(4)  # the voice queue of the paint calls plays out (it skips calls no longer shown)
-    chime, spoken = [], []
+    chime: list[float] = []
+    spoken: list[float] = []
     for _ in range(VOICE_CALLS):
         start = display.evaluate("window.__voice.length")
         clicked, _ = call()
@@ -142,10 +143,10 @@ def _calls(browser: Any, base: str, done: Any) -> tuple[list[float], tuple[list[
             timeout=20_000,
         )
         heard = display.evaluate(f"window.__voice.slice({start})")
-        chime.append((next(t for src, t in heard if "chime" in src and not src.endswith("#ended")) - clicked) / 1000)
-        spoken.append(
-            (next(t for src, t in heard if "call.wav" in src and not src.endswith("#ended")) - clicked) / 1000
-        )
+        started = [(src, t) for src, t in heard if not src.endswith("#ended")]
+        # the chime plays once for a burst of calls: a call right after another may have none
+        chime += [(t - clicked) / 1000 for src, t in started[:1] if "chime" in src]
+        spoken += [(t - clicked) / 1000 for src, t in started if "call.wav" in src][:1]
         finish()
         time.sleep(0.8)
     context.close()
