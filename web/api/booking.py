@@ -172,10 +172,15 @@ async def book(request: Request) -> Response:
     if peak_ballot.is_peak(h.config, req.site, start):  # a peak day's demand, whatever the answer
         await h.store.write(peak_ballot.count_attempt, req.site, req.service, start)
     result = await h.store.write(ceremonies.book_with, req.site, req.service, start, people, req.ceremony)
-    for a in req.applicants:
-        if a.card is not None:
-            h.kiosks.consume(a.card)
+    use_cards(request, req.applicants)
     return JSONResponse(result, status_code=201)
+
+
+def use_cards(request: Request, applicants: list[ApplicantIn]) -> None:
+    """After the write: a card read stands for one booking or ballot entry, then it is spent."""
+    for a in applicants:
+        if a.card is not None:
+            hall_of(request).kiosks.consume(a.card)
 
 
 async def lookup(request: Request) -> Response:

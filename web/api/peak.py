@@ -14,7 +14,7 @@ from core.peak import ballot, ceremonies, offers, settings, stats
 from core.peak.errors import EntryNotFound
 from core.peak.settings import Session
 from web import body
-from web.api.booking import ApplicantIn, admitted, limit_lookups, parse_date
+from web.api.booking import ApplicantIn, admitted, limit_lookups, parse_date, use_cards
 from web.deps import SUPERVISORS, hall_of, require
 from web.guard.guesses import verified
 
@@ -125,6 +125,7 @@ async def enter(request: Request) -> Response:
     h = hall_of(request)
     people = await admitted(request, req.applicants)
     result = await h.store.write(ballot.enter, request.path_params["ballot"], people, req.ceremony)
+    use_cards(request, req.applicants)
     return JSONResponse(result, status_code=201)
 
 
