@@ -40,12 +40,19 @@ function setRead(fs, msg, s) {
   $("input[name=phone]", fs).focus();
 }
 
-/** Listen to the kiosk's reader while the booking form is on this page. */
+/** Listen to the kiosk's reader while the booking form (or the look-up's) is on this page: on the
+ * look-up a card gives the last 4 characters of its number, all the look-up asks besides the code. */
 export function fillFromCards() {
-  if (!KIOSK || !kioskToken() || !$(".party")) return;
+  if (!KIOSK || !kioskToken() || !($(".party") || $("#m-verify"))) return;
   const s = stringsOf("card-strings");
   deviceLink(KIOSK, kioskToken, {
     identity: (msg) => {
+      const verify = $("#m-verify");
+      if (verify && verify.offsetParent !== null) {
+        verify.value = msg.masked.slice(-4);
+        verify.dispatchEvent(new Event("input", { bubbles: true }));
+        return;
+      }
       const fs = target();
       if (fs) setRead(fs, msg, s);
     },

@@ -4,6 +4,7 @@
 import { api } from "../lib/api.js";
 import { $, $$, el } from "../lib/dom.js";
 import { LANG, t } from "../lib/i18n.js";
+import { fillFromCards } from "./card.js";
 import { manageCeremony } from "./ceremony.js";
 import { bookingMessage, CODE_RE, PHONE_RE, setFieldError, showBox, VERIFY_ID_RE } from "./form.js";
 import { qrFor, renderDays, showPeople, showSlots } from "./pickers.js";
@@ -165,3 +166,4 @@ $("#b-move").addEventListener("click", openReschedule);
 $("#m-move-yes").addEventListener("click", move);
 $("#m-move-no").addEventListener("click", () => { $("#m-move-confirm").hidden = true; });
 $("#b-other").addEventListener("click", lookAgain);
+fillFromCards();

@@ -3,7 +3,8 @@ applicant"): at 通河新村's kiosk (1080x1920, the simulated ID card module be
 couple opens the booking pages from the kiosk, lays one card after the other on the reader, and each
 fills an applicant (masked name and number only; the full number never reaches the page); they type
 their phones and book. Chinese and English, laid out cleanly (layout check). A card read after the
-form is full goes nowhere; "type instead" empties that applicant."""
+form is full goes nowhere; "type instead" empties that applicant. On the look-up ("my booking") a
+card gives the last 4 characters of its number."""
 
 from __future__ import annotations
 
@@ -84,6 +85,15 @@ def test_a_couple_books_at_a_place_kiosk_with_their_cards(
     code = page.locator("#d-code").inner_text()
     status, booking = live.call("GET", f"/api/v1/appointments/{code}?verify={him['id_number'][-4:]}")
     assert status == 200 and booking["status"] == "booked", booking
+    # the look-up at the kiosk: the code, then a card gives the last 4 of its number
+    page.goto(f"{live.base}/book/manage?code={code}{'&lang=en' if lang == 'en' else ''}")
+    rig.module.take()
+    page.wait_for_timeout(1600)
+    rig.module.place(her)
+    expect(page.locator("#m-verify")).to_have_value(her["id_number"][-4:], timeout=10000)
+    page.locator("#lookup-form button[type=submit]").click()
+    expect(page.locator("#m-booking")).to_be_visible()
+    check(page, f"looked-up-with-card-{lang}", min_font=16, scrolls=True)
     context.close()
     check.assert_clean()
 
