@@ -53,9 +53,7 @@ class Matter(Struct, frozen=True, kw_only=True):
     name_en: str = ""
     documents: list[str] = []
     documents_en: list[str] = []  # the same documents in English, in the same order (or none)
-    # The catalogue item (事项目录, [[matters]]) this entry describes: its documents, in the same order,
-    # carry the e-licence marks (免于提交), document by document (core/matters/catalogue.py)
-    item: str = ""
+    item: str = ""  # its catalogue item ([[matters]] id): same documents in order, e-licence marks from it
 
     def __post_init__(self) -> None:
         if self.documents_en and len(self.documents_en) != len(self.documents):
