@@ -168,8 +168,7 @@ class Limits(Struct, frozen=True, kw_only=True):
     bookings_per_identity_per_hour: int = 10
     requests_per_device_per_minute: int = 600
     logins_per_address_per_minute: int = 20
-    # Sign-in lockout (web/guard/logins.py): attempts at one account from one address per 10 minutes,
-    # and from addresses it never signed in from, per hour.
+    # Sign-in lockout (web/guard/logins.py): tries at an account per address per 10 min, from new addresses per hour.
     login_attempts_per_account_and_address: int = 10
     login_attempts_per_account_elsewhere_per_hour: int = 50
     # Small secrets (web/guard/guesses.py): wrong verifications of one booking code per hour, then a lock.
