@@ -145,7 +145,12 @@ def collecting(r: Reader, site_id: str, ticket_id: str) -> list[dict[str, str]]:
     """What a ticket's holder collects in this visit (a 出证领证 number taken with the ID): the items of
     their ready matters at ``site_id``, names only (the ticket page's link may be shared: no code)."""
     id_hash, _ = sql.ticket_identity(r, ticket_id)
-    found = [summary(r, m) for m in sql.ready_for(r, site_id, id_hash)] if id_hash else []
+    return collecting_for(r, site_id, [id_hash] if id_hash else [])
+
+
+def collecting_for(r: Reader, site_id: str, id_hashes: list[str]) -> list[dict[str, str]]:
+    """The items of these identities' ready matters at ``site_id`` (a ticket's holder, a booking's applicants)."""
+    found = [summary(r, m) for h in id_hashes for m in sql.ready_for(r, site_id, h)]
     return [{"item_name": m["item_name"], "item_name_en": m["item_name_en"]} for m in found]
 
 

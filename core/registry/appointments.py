@@ -24,6 +24,7 @@ from core.errors import (
     SlotFull,
     SlotPast,
 )
+from core.matters import views as matters
 from core.model import iso
 from core.queue import tickets
 from core.registry import applicants, eligibility
@@ -256,7 +257,10 @@ def view(c: Tx | Reader, row: Any) -> dict[str, Any]:
             for p in people
         ],
         "ticket": None if ticket is None else {"id": ticket.id, "number": ticket.number, "status": ticket.status},
-    }
+        # a visit that also collects: the applicants' ready matters here (办件, docs/matters.md), items only
+        "collect": matters.collecting_for(c, row["site"], [p["id_hash"] for p in people if p["id_hash"]])
+        if row["status"] == "booked" else [],
+    }  # fmt: skip
 
 
 def _mask_name(name: str | None) -> str:

@@ -180,3 +180,21 @@ def test_guessing_the_last_four_locks_the_code(client: TestClient, hall: Hall, k
     message = locked.json()["error"]["message"]
     assert "办件编号" in message and "matter code" in message and "预约码" not in message, message
     assert int(locked.headers["Retry-After"]) > 60
+
+
+def test_a_booking_names_the_applicants_ready_matter_there(client: TestClient, hall: Hall) -> None:
+    """At the registry a 补领结婚证 is made ready; the resident's booking there names it in its look-up."""
+    rk = {"Authorization": f"Bearer {hall.device('registry-k1')}"}
+    clerk = serve(hall, "registry-1", "reissue", "registry", rk, id_number=RESIDENT)
+    code = accept(client, clerk, counter="registry-1", item="reissue-marriage", paper=[0, 1]).json()["code"]
+    for step in ("start", "ready"):
+        assert client.post(f"/api/v1/matters/{code}/{step}", headers=clerk).json()["status"] != "accepted"
+    person = {"name": "王五", "id_number": RESIDENT, "phone": "13800138000"}
+    slot = {"site": "registry", "service": "reissue", "start": "2026-05-18T10:00:00+08:00", "applicants": [person]}
+    booked = client.post("/api/v1/appointments", json=slot)
+    assert booked.status_code == 201, booked.text
+    looked = client.get(f"/api/v1/appointments/{booked.json()['code']}?verify=107X").json()
+    assert looked["collect"] == [{"item_name": "补领结婚证", "item_name_en": looked["collect"][0]["item_name_en"]}]
+    assert code not in json.dumps(looked)  # the item, not the matter's code
+    assert client.post(f"/api/v1/matters/{code}/deliver", headers=clerk).status_code == 200
+    assert client.get(f"/api/v1/appointments/{booked.json()['code']}?verify=107X").json()["collect"] == []

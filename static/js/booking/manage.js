@@ -26,6 +26,9 @@ function showBooking(b, message = "") {
   showPeople($("#b-people"), b.applicants);
   manageCeremony($("#ceremony-box"), $("#b-ceremony-row"), b, (session) => act("ceremony", { session }));
   $("#b-ticket-row").hidden = !b.ticket;
+  const collect = b.collect || []; // the applicants' ready matters at this place (办件, docs/matters.md)
+  $("#b-collect-row").hidden = collect.length === 0;
+  $("#b-collect").textContent = collect.map((m) => (LANG === "en" ? m.item_name_en || m.item_name : m.item_name)).join(", ");
   $("#b-ticket").textContent = b.ticket ? t("ticket_line", { number: b.ticket.number }) : "";
   const changeable = b.status === "booked";
   $("#b-actions").hidden = !changeable;
