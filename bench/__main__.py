@@ -16,8 +16,9 @@ import time
 import traceback
 from pathlib import Path
 
-from bench import booking, callnext, connattack, day, district, fanout, screen, tickets
+from bench import booking, callnext, connattack, day, district, tickets
 from bench.common import Row, Table, emit, holds, uptime
+from bench.sockets import fanout, screen
 
 ALL = {
     "tickets": tickets,

@@ -2,13 +2,13 @@
 server), no hub, no auth, no rules.
 
 - ``POST /call`` serialises one event like the hall's ``ticket.called`` once and sends it to
-  every socket, then answers (bench.fanout's bare broadcast).
+  every socket, then answers (bench.sockets.fanout's bare broadcast).
 - ``POST /book`` is the booking rush without the hall: the same request bodies, each answered
   by one ``BEGIN IMMEDIATE`` transaction of bare SQLite on the event loop (WAL,
   ``synchronous=FULL``): a conditional ``UPDATE`` of the slot's places and an insert, 201 or 409
   ``slot_full`` (bench.booking's baseline).
 
-    python -m bench.bare --port 8765 [--db FILE --places 200]   # started by bench.fanout, bench.booking
+    python -m bench.bare --port 8765 [--db FILE --places 200]   # started by bench.sockets.fanout, bench.booking
 """
 
 from __future__ import annotations

@@ -1,14 +1,13 @@
 """The database: one writer thread that owns every write, and read connections.
 
-Every state change is a plain function ``f(tx, ...)`` run on the writer thread inside
-``BEGIN IMMEDIATE``. Jobs that queue up while a commit is in flight are grouped into the
-next transaction, each in its own savepoint (group commit): one fsync for many tickets,
-and a job that fails rolls back alone. Events a job emits are stored in the same
-transaction and handed to ``on_commit`` (in commit order) only after the commit succeeds.
+Every change is a function ``f(tx, ...)`` run on the writer thread inside ``BEGIN IMMEDIATE``. Jobs that queue up
+while a commit is in flight are grouped into the next transaction, each in its own savepoint (group commit): one fsync
+for many tickets, and a job that fails rolls back alone. Events a job emits are stored in the same transaction (data
+as compact JSON) and handed to ``on_commit`` (in commit order) only after the commit succeeds.
 
-The store also owns the yearly holiday schedule (core/days/calendar.py): loaded on open,
-handed to every job as ``schedule``, and replaced after a commit whose jobs changed it
-(core/store/holidays.py sets the job's copy; the writer knows which jobs committed).
+The store also owns the yearly holiday schedule (core/days/calendar.py): loaded on open, handed to every job as
+``schedule``, and replaced after a commit whose jobs changed it (core/store/holidays.py sets the job's copy; the
+writer knows which jobs committed).
 """
 
 from __future__ import annotations
@@ -41,7 +40,6 @@ from core.store.rows import Connection
 from protocol.events import EventType
 
 log = logging.getLogger("hall.store")
-_json = msgspec.json.Encoder().encode  # an event's data as stored: compact JSON, UTF-8 as is
 P = ParamSpec("P")
 T = TypeVar("T")
 MAX_BATCH = 128
@@ -105,7 +103,7 @@ class Tx(Reader):
         event = Event(site, last + 1, type_, self.now, data, actor, ticket)
         self.conn.execute(
             "INSERT INTO events (site, seq, type, at_ts, actor, ticket, data) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (site, event.seq, type_, self.now.timestamp(), actor, ticket, _json(data).decode()),
+            (site, event.seq, type_, self.now.timestamp(), actor, ticket, msgspec.json.encode(data).decode()),
         )
         self.events.append(event)
         return event

@@ -1,7 +1,7 @@
 """Websocket fan-out: a clerk's call-next reaching 1,000 (and 3,000) connected displays,
 beside a bare broadcast; and the server's memory with those sockets and a day's data.
 
-    python -m bench.fanout
+    python -m bench.sockets.fanout
 
 Latency of a call = the last socket's receive time minus the moment the clerk's
 ``POST call-next`` was sent (the same monotonic clock in every process). Listeners are
@@ -20,7 +20,7 @@ from typing import Any
 from bench import bare
 from bench.common import QUICK, Ratio, Row, Server, Table, ms, percentile, run_alone, server
 from bench.harness import free_port
-from bench.listeners import Listeners
+from bench.sockets.listeners import Listeners
 
 SITE, COUNTER, CLERK = "youyi", "youyi-1", "bench-clerk"
 # clients, calls, pause after each call (s), listener processes

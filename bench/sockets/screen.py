@@ -1,7 +1,7 @@
 """Call to screen as residents see it: a clerk's click in a real browser to the hall display's
 new number painted, with 1,000 other sockets connected to the site; and to the start of the voice.
 
-    python -m bench.screen
+    python -m bench.sockets.screen
 
 Debian's chromium (``/usr/bin/chromium``) runs the counter page and the display page, driven by
 Playwright. Both pages stamp their moments on one clock (``performance.timeOrigin +
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import Row, Table, ms, percentile, run_alone, server
-from bench.listeners import Listeners
+from bench.sockets.listeners import Listeners
 
 SITE, COUNTER, CLERK = "youyi", "youyi-1", "bench-clerk"
 CALLS, VOICE_CALLS, SOCKETS = 50, 8, 1_000
