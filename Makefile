@@ -3,7 +3,7 @@
 # make test-quick - lint, type-check and the in-process tier: every test not marked `live` (those start
 #                   a server process or a browser, tests/live.py); about a minute
 # make screenshots - the layout suite, saving every screen at every viewport in docs/screenshots
-# make bench - set up .venv, then run the benchmarks of SPEC 9 and print one table with baselines and ratios (about 5 minutes)
+# make bench - set up .venv, then run the benchmarks of SPEC 9 and print one table with baselines and ratios (about 8 minutes)
 # make bench-quick - the ticket and fan-out ratios only (under a minute)
 # make kiosk-demo - beside a running `make run`: a simulated card reader, scanner and printer and
 #                   the kiosk agent for KIOSK (default youyi-k1); see README "Kiosk devices"
