@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import random
 
-from core.store import shared
 from core.store.db import Reader, Tx
-from core.store.pg import buckets
+from core.store.pg import buckets, shared
 
 KEEP_SECONDS = 86_400.0  # a bucket untouched this long is full again: its row can go
 KNOWN_ADDRESSES = 16  # good sign-in addresses remembered per account

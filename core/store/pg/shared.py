@@ -1,6 +1,8 @@
 """SQL of the state that several server processes share (core/shared_limits.py): used
 proof-of-work solutions, guesses at small secrets, the addresses an account signs in from,
-and which process leads a housekeeping job. Portable SQL (SQLite and PostgreSQL)."""
+and which process leads a housekeeping job. Portable SQL (SQLite and PostgreSQL); it lives
+beside the PostgreSQL store because only there do processes share it (on SQLite one process
+keeps this state in memory and the tables stay empty)."""
 
 from __future__ import annotations
 
